@@ -1,0 +1,208 @@
+"""The book's figure style and the plots that recur across chapters.
+
+Every function draws on a Matplotlib ``Axes`` (a new figure when ``ax`` is None) and returns it,
+with labelled axes and a title; the notebook adds ``plt.show()`` and the caption.
+"""
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ._validation import as_1d_float, check_positive_number
+
+__all__ = [
+    "PALETTE",
+    "use_book_style",
+    "plot_metric_bars",
+    "plot_recall_vs_qps",
+    "plot_shift",
+    "plot_psi",
+    "plot_image_grid",
+]
+
+#: Colour-blind-safe palette (Okabe-Ito), in the order chapters use for their systems.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+
+def use_book_style() -> None:
+    """Set the book's Matplotlib defaults: readable fonts, light grid, the palette, PNG at 110 dpi."""
+    mpl.rcParams.update({
+        "figure.figsize": (6.4, 3.8), "figure.dpi": 110, "savefig.dpi": 110,
+        "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False,
+        "axes.spines.right": False, "axes.titlesize": 11, "axes.labelsize": 10,
+        "legend.fontsize": 9, "legend.frameon": False,
+        "axes.prop_cycle": mpl.cycler(color=PALETTE),
+    })
+
+
+def _axes(ax, figsize=None):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def plot_metric_bars(table: pd.DataFrame, metrics, *, ax=None, title: str = "Offline metrics",
+                     ylabel: str = "score"):
+    """Grouped bars: one group per metric, one bar per system (the rows of ``table``).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Indexed by system name, one column per metric.
+    metrics : list of str
+        Columns to draw.
+    ax : matplotlib.axes.Axes, optional
+    title, ylabel : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        raise TypeError("table must be a non-empty pandas DataFrame indexed by system")
+    metrics = list(metrics)
+    missing = [m for m in metrics if m not in table.columns]
+    if not metrics or missing:
+        raise ValueError(f"metrics must name columns of table; missing: {missing or 'all'}")
+    ax = _axes(ax)
+    n = len(table)
+    width = 0.8 / n
+    x = np.arange(len(metrics))
+    for i, (name, row) in enumerate(table[metrics].iterrows()):
+        ax.bar(x + (i - (n - 1) / 2) * width, row.to_numpy(dtype=float), width, label=str(name),
+               color=PALETTE[i % len(PALETTE)])
+    ax.set_xticks(x, metrics)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(ncols=min(n, 4), loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    return ax
+
+
+def plot_recall_vs_qps(sweep: pd.DataFrame, *, ax=None, target_recall: float | None = None):
+    """The ANN trade-off: recall@k against queries per second, one line per index.
+
+    Parameters
+    ----------
+    sweep : pandas.DataFrame
+        The output of :func:`utils.retrieval.sweep`.
+    ax : matplotlib.axes.Axes, optional
+    target_recall : float, optional
+        Draw a horizontal line at this recall.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    needed = {"index", "value", "recall_at_k", "qps"}
+    if not isinstance(sweep, pd.DataFrame) or not needed <= set(sweep.columns):
+        raise TypeError(f"sweep must be a DataFrame with columns {sorted(needed)}")
+    ax = _axes(ax)
+    for i, (name, group) in enumerate(sweep.groupby("index", sort=False)):
+        style = "s" if len(group) == 1 else "o-"
+        ax.plot(group["recall_at_k"], group["qps"], style, label=name, color=PALETTE[i % len(PALETTE)])
+        if len(group) > 1:
+            for _, row in group.iterrows():
+                ax.annotate(f"{row['value']:g}", (row["recall_at_k"], row["qps"]),
+                            textcoords="offset points", xytext=(4, 4), fontsize=7)
+    if target_recall is not None:
+        ax.axvline(target_recall, color="grey", linestyle="--", linewidth=1,
+                   label=f"recall target {target_recall:g}")
+    ax.set_yscale("log")
+    ax.set_xlabel("recall@k against exact search")
+    ax.set_ylabel("queries per second (log scale)")
+    ax.set_title("Approximate search: speed against recall")
+    ax.legend()
+    return ax
+
+
+def plot_shift(reference, current, *, name: str = "value", bins: int = 30, ax=None,
+               labels=("reference", "current")):
+    """Overlaid density histograms of a reference and a current sample on shared bins.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ref = as_1d_float(reference, "reference")
+    cur = as_1d_float(current, "current")
+    edges = np.histogram_bin_edges(np.concatenate([ref, cur]), bins=bins)
+    ax = _axes(ax)
+    ax.hist(ref, bins=edges, density=True, alpha=0.55, label=labels[0], color=PALETTE[0])
+    ax.hist(cur, bins=edges, density=True, alpha=0.55, label=labels[1], color=PALETTE[3])
+    ax.set_xlabel(name)
+    ax.set_ylabel("density")
+    ax.set_title(f"Distribution of {name}")
+    ax.legend()
+    return ax
+
+
+def plot_psi(report: pd.DataFrame, alert_threshold: float, *, noise_floor: float | None = None,
+             top: int = 12, ax=None):
+    """Horizontal bars of PSI per feature with the alert threshold (and the noise floor).
+
+    Parameters
+    ----------
+    report : pandas.DataFrame
+        The output of :func:`utils.drift.drift_report`.
+    alert_threshold : float
+    noise_floor : float, optional
+        E.g. the 99th percentile of :func:`utils.drift.psi_noise_floor`.
+    top : int, default 12
+        Features shown, largest PSI first.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if not isinstance(report, pd.DataFrame) or not {"feature", "psi"} <= set(report.columns):
+        raise TypeError("report must be a DataFrame with 'feature' and 'psi' columns")
+    alert_threshold = check_positive_number(alert_threshold, "alert_threshold")
+    shown = report.nlargest(top, "psi").iloc[::-1]
+    ax = _axes(ax, figsize=(6.4, 0.28 * len(shown) + 1.4))
+    colors = [PALETTE[3] if v > alert_threshold else PALETTE[0] for v in shown["psi"]]
+    ax.barh(shown["feature"], shown["psi"], color=colors)
+    ax.axvline(alert_threshold, color="black", linestyle="--", linewidth=1,
+               label=f"alert threshold {alert_threshold:.2f}")
+    if noise_floor is not None:
+        ax.axvline(noise_floor, color="grey", linestyle=":", linewidth=1,
+                   label=f"noise floor {noise_floor:.2f}")
+    ax.set_xlabel("population stability index (PSI)")
+    ax.set_title("Drift per feature")
+    ax.legend(loc="lower right")
+    return ax
+
+
+def plot_image_grid(images, *, titles=None, ncols: int = 11, cmap: str = "gray_r", size: float = 0.75):
+    """Show small images in a grid (e.g. a query followed by its retrieved results).
+
+    Parameters
+    ----------
+    images : array-like of shape (n, h, w)
+    titles : list of str, optional
+        One per image.
+    ncols : int, default 11
+    cmap : str, default "gray_r"
+    size : float, default 0.75
+        Inches per image.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    arr = np.asarray(images, dtype=float)
+    if arr.ndim != 3 or arr.shape[0] == 0:
+        raise ValueError(f"images must have shape (n, h, w), got {arr.shape}")
+    if titles is not None and len(titles) != len(arr):
+        raise ValueError(f"titles has {len(titles)} entries for {len(arr)} images")
+    nrows = int(np.ceil(len(arr) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * (size + 0.25)),
+                             squeeze=False, layout="constrained")
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < len(arr):
+            ax.imshow(arr[i], cmap=cmap, interpolation="nearest")
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=7)
+    return fig
