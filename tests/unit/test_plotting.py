@@ -1,0 +1,208 @@
+"""Unit tests of ``utils.plotting``: every plot returns labelled axes and rejects bad input."""
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from utils.plotting import (
+    PALETTE,
+    plot_image_grid,
+    plot_metric_bars,
+    plot_psi,
+    plot_recall_vs_qps,
+    plot_shift,
+    use_book_style,
+)
+
+
+@pytest.fixture()
+def metric_table():
+    return pd.DataFrame({"recall@10": [0.4, 0.7], "mrr": [0.3, 0.5], "ndcg@10": [0.35, 0.6]},
+                        index=["baseline", "model"])
+
+
+@pytest.fixture()
+def sweep_table():
+    return pd.DataFrame({
+        "index": ["flat", "ivf", "ivf", "ivf", "hnsw", "hnsw"],
+        "param": ["-", "nprobe", "nprobe", "nprobe", "ef_search", "ef_search"],
+        "value": [0, 1, 4, 16, 16, 64],
+        "recall_at_k": [1.0, 0.4, 0.8, 1.0, 0.9, 0.99],
+        "qps": [1e4, 2e5, 8e4, 1e4, 9e4, 3e4],
+    })
+
+
+@pytest.fixture()
+def psi_report():
+    return pd.DataFrame({"feature": [f"f{i}" for i in range(15)],
+                         "psi": np.linspace(0.5, 0.01, 15)})
+
+
+def _labelled(ax):
+    return bool(ax.get_xlabel()) and bool(ax.get_ylabel())
+
+
+def test_palette_is_eight_hex_colours():
+    assert len(PALETTE) == 8 and all(c.startswith("#") and len(c) == 7 for c in PALETTE)
+    assert all(mpl.colors.is_color_like(c) for c in PALETTE)
+
+
+def test_use_book_style_sets_rcparams():
+    with mpl.rc_context():
+        use_book_style()
+        assert mpl.rcParams["axes.grid"] is True
+        assert mpl.rcParams["figure.dpi"] == 110
+        assert mpl.rcParams["axes.spines.top"] is False
+        colours = [c["color"] for c in mpl.rcParams["axes.prop_cycle"]]
+        assert [mpl.colors.to_hex(c) for c in colours] == [c.lower() for c in PALETTE]
+
+
+# --------------------------------------------------------------------------------------------
+# plot_metric_bars
+# --------------------------------------------------------------------------------------------
+
+def test_plot_metric_bars(metric_table):
+    ax = plot_metric_bars(metric_table, ["recall@10", "mrr"], title="T", ylabel="value")
+    assert isinstance(ax, Axes)
+    assert ax.get_ylabel() == "value" and ax.get_title() == "T"
+    assert len(ax.patches) == 2 * 2  # 2 systems x 2 metrics
+    heights = sorted(p.get_height() for p in ax.patches)
+    assert heights == pytest.approx(sorted([0.4, 0.7, 0.3, 0.5]))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["recall@10", "mrr"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["baseline", "model"]
+
+
+def test_plot_metric_bars_draws_on_given_axes(metric_table):
+    fig, ax = plt.subplots()
+    assert plot_metric_bars(metric_table, ["mrr"], ax=ax) is ax
+    assert ax.get_ylabel() == "score"
+
+
+@pytest.mark.xfail(reason="BUG: plot_metric_bars leaves the x axis unlabelled (only tick labels), "
+                          "against the 'labelled axes' rule of COURSE.md", strict=True)
+def test_plot_metric_bars_labels_both_axes(metric_table):
+    assert _labelled(plot_metric_bars(metric_table, ["mrr"]))
+
+
+@pytest.mark.parametrize(("table", "metrics", "exc", "match"), [
+    ("not a table", ["mrr"], TypeError, "table"),
+    (pd.DataFrame(), ["mrr"], TypeError, "table"),
+    (None, ["nope"], ValueError, "metrics"),
+    (None, [], ValueError, "metrics"),
+])
+def test_plot_metric_bars_bad_input(metric_table, table, metrics, exc, match):
+    with pytest.raises(exc, match=match):
+        plot_metric_bars(metric_table if table is None else table, metrics)
+
+
+# --------------------------------------------------------------------------------------------
+# plot_recall_vs_qps
+# --------------------------------------------------------------------------------------------
+
+def test_plot_recall_vs_qps(sweep_table):
+    ax = plot_recall_vs_qps(sweep_table, target_recall=0.95)
+    assert isinstance(ax, Axes) and _labelled(ax) and ax.get_title()
+    assert ax.get_yscale() == "log"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:3] == ["flat", "ivf", "hnsw"] and "recall target 0.95" in labels
+    assert len(ax.texts) == 5  # one annotation per grid point of the two multi-point indexes
+
+
+def test_plot_recall_vs_qps_on_given_axes(sweep_table):
+    _, ax = plt.subplots()
+    assert plot_recall_vs_qps(sweep_table, ax=ax) is ax
+
+
+@pytest.mark.parametrize("sweep", ["table", pd.DataFrame({"index": ["a"], "qps": [1.0]})])
+def test_plot_recall_vs_qps_bad_input(sweep):
+    with pytest.raises(TypeError, match="sweep"):
+        plot_recall_vs_qps(sweep)
+
+
+# --------------------------------------------------------------------------------------------
+# plot_shift
+# --------------------------------------------------------------------------------------------
+
+def test_plot_shift():
+    rng = np.random.default_rng(0)
+    ax = plot_shift(rng.normal(size=500), rng.normal(1, 1, size=400), name="amount", bins=20,
+                    labels=("train", "serving"))
+    assert isinstance(ax, Axes) and _labelled(ax)
+    assert ax.get_xlabel() == "amount" and "amount" in ax.get_title()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "serving"]
+    assert len(ax.patches) == 2 * 20  # two histograms on shared bins
+
+
+@pytest.mark.parametrize(("reference", "current", "match"), [
+    ([], [1.0], "reference"),
+    ([1.0, np.nan], [1.0], "reference"),
+    ([1.0, 2.0], [], "current"),
+    ([1.0, 2.0], [[1.0, 2.0]], "current"),
+])
+def test_plot_shift_bad_input(reference, current, match):
+    with pytest.raises(ValueError, match=match):
+        plot_shift(reference, current)
+
+
+# --------------------------------------------------------------------------------------------
+# plot_psi
+# --------------------------------------------------------------------------------------------
+
+def test_plot_psi(psi_report):
+    ax = plot_psi(psi_report, 0.25, noise_floor=0.05, top=10)
+    assert isinstance(ax, Axes) and ax.get_xlabel() and ax.get_title()
+    assert len(ax.patches) == 10
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == sorted(widths)  # largest PSI at the top of the chart
+    red = mpl.colors.to_rgba(PALETTE[3])
+    assert all((p.get_facecolor() == red) == (p.get_width() > 0.25) for p in ax.patches)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["alert threshold 0.25", "noise floor 0.05"]
+
+
+@pytest.mark.xfail(reason="BUG: plot_psi leaves the y axis (the features) unlabelled, against the "
+                          "'labelled axes' rule of COURSE.md", strict=True)
+def test_plot_psi_labels_both_axes(psi_report):
+    assert _labelled(plot_psi(psi_report, 0.25))
+
+
+@pytest.mark.parametrize(("report", "threshold", "exc", "match"), [
+    ("report", 0.25, TypeError, "report"),
+    (pd.DataFrame({"feature": ["a"]}), 0.25, TypeError, "report"),
+    (None, 0.0, ValueError, "alert_threshold"),
+    (None, np.nan, ValueError, "alert_threshold"),
+    (None, "0.2", TypeError, "alert_threshold"),
+])
+def test_plot_psi_bad_input(psi_report, report, threshold, exc, match):
+    with pytest.raises(exc, match=match):
+        plot_psi(psi_report if report is None else report, threshold)
+
+
+# --------------------------------------------------------------------------------------------
+# plot_image_grid
+# --------------------------------------------------------------------------------------------
+
+def test_plot_image_grid():
+    images = np.random.default_rng(0).uniform(0, 16, size=(7, 8, 8))
+    fig = plot_image_grid(images, titles=[f"#{i}" for i in range(7)], ncols=3)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 9  # 3 rows of 3
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(shown) == 7
+    assert [ax.get_title() for ax in shown] == [f"#{i}" for i in range(7)]
+    np.testing.assert_array_equal(shown[2].images[0].get_array(), images[2])
+    assert all(not ax.axison for ax in fig.axes)
+
+
+@pytest.mark.parametrize(("images", "titles", "match"), [
+    (np.zeros((8, 8)), None, "images"),
+    (np.zeros((0, 8, 8)), None, "images"),
+    (np.zeros((2, 8, 8, 3, 1)), None, "images"),
+    (np.zeros((2, 8, 8)), ["only one"], "titles"),
+])
+def test_plot_image_grid_bad_input(images, titles, match):
+    with pytest.raises(ValueError, match=match):
+        plot_image_grid(images, titles=titles)
