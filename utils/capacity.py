@@ -120,7 +120,7 @@ def human_bytes(n: float) -> str:
     """
     n = check_positive_number(n, "n", allow_zero=True)
     for unit in ("B", "kB", "MB", "GB", "TB"):
-        if n < 1000:
+        if float(f"{n:.3g}") < 1000:  # 999,999 B is "1 MB", not "1e+03 kB"
             return f"{n:.3g} {unit}"
         n /= 1000
     return f"{n:.3g} PB"

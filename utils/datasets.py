@@ -47,11 +47,14 @@ class VisualSearchData:
 
     Attributes
     ----------
-    catalog_images : numpy.ndarray of shape (n_catalog, 8, 8)
-    catalog_labels : numpy.ndarray of shape (n_catalog,)
-    query_images : numpy.ndarray of shape (n_queries, 8, 8)
-        Held-out digits, shifted and noisy like a user's photo.
-    query_labels : numpy.ndarray of shape (n_queries,)
+    catalog_images : numpy.ndarray
+        Catalogue images, shape ``(n_catalog, 8, 8)``, pixel values 0-16.
+    catalog_labels : numpy.ndarray
+        The digit each catalogue image shows, shape ``(n_catalog,)``.
+    query_images : numpy.ndarray
+        Held-out digits, shifted and noisy like a user's photo, shape ``(n_queries, 8, 8)``.
+    query_labels : numpy.ndarray
+        The digit each query shows, shape ``(n_queries,)``.
     """
 
     catalog_images: np.ndarray

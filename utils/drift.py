@@ -32,7 +32,7 @@ __all__ = [
 
 #: PSI below this is "stable".
 STABLE = 0.1
-#: PSI above this is "significant" (between the two: "moderate").
+#: PSI above this is "significant"; between the two thresholds it is "moderate".
 SIGNIFICANT = 0.25
 
 
@@ -179,17 +179,20 @@ def drift_report(reference: pd.DataFrame, current: pd.DataFrame, columns=None, *
 
 
 def psi_noise_floor(sample, n_expected: int, n_actual: int, *, bins: int = 10,
-                    n_repeats: int = 200, random_state=0) -> np.ndarray:
+                    n_repeats: int = 200, random_state=0):
     """PSI between two random samples of the *same* data: what noise alone produces.
 
-    Each repeat shuffles ``sample`` and splits off two disjoint parts of ``n_expected`` and
-    ``n_actual`` values, then computes PSI between them. Any alert threshold on samples of these
-    sizes must lie well above the upper quantiles of this distribution.
+    Each repeat shuffles the rows of ``sample`` and splits off two disjoint parts of
+    ``n_expected`` and ``n_actual`` rows, then computes PSI between them. Any alert threshold on
+    samples of these sizes must lie well above the upper quantiles of this distribution.
 
     Parameters
     ----------
-    sample : array-like of shape (n,)
-        Values from one distribution, ``n >= n_expected + n_actual``.
+    sample : array-like of shape (n,) or pandas.DataFrame
+        Values from one distribution, ``n >= n_expected + n_actual``. For a DataFrame, every
+        numeric column is split by the *same* permutation in each repeat, so that the row-wise
+        maximum is the largest PSI a whole batch shows by chance: the quantity a "any feature
+        above the threshold" alert must sit above.
     n_expected, n_actual : int
         Sizes of the reference and current samples being compared.
     bins : int, default 10
@@ -198,20 +201,31 @@ def psi_noise_floor(sample, n_expected: int, n_actual: int, *, bins: int = 10,
 
     Returns
     -------
-    numpy.ndarray of shape (n_repeats,)
-        The PSI of each repeat.
+    numpy.ndarray of shape (n_repeats,) or pandas.DataFrame of shape (n_repeats, n_columns)
+        The PSI of each repeat (and column).
     """
-    x = as_1d_float(sample, "sample")
+    if isinstance(sample, pd.DataFrame):
+        columns = list(sample.select_dtypes("number").columns)
+        if not columns:
+            raise ValueError("sample has no numeric column")
+        data = {c: as_1d_float(sample[c].to_numpy(), f"sample[{c!r}]") for c in columns}
+        size = len(sample)
+    else:
+        data = {None: as_1d_float(sample, "sample")}
+        size = data[None].size
     n_expected = check_positive_int(n_expected, "n_expected", minimum=2)
     n_actual = check_positive_int(n_actual, "n_actual")
     n_repeats = check_positive_int(n_repeats, "n_repeats")
-    if n_expected + n_actual > x.size:
-        raise ValueError(f"sample has {x.size} values, fewer than n_expected + n_actual "
+    if n_expected + n_actual > size:
+        raise ValueError(f"sample has {size} values, fewer than n_expected + n_actual "
                          f"= {n_expected + n_actual}")
     rng = rng_from(random_state)
-    out = np.empty(n_repeats)
+    out = {c: np.empty(n_repeats) for c in data}
     for r in range(n_repeats):
-        perm = rng.permutation(x.size)
-        out[r] = population_stability_index(x[perm[:n_expected]],
-                                            x[perm[n_expected:n_expected + n_actual]], bins)
-    return out
+        perm = rng.permutation(size)
+        ref, cur = perm[:n_expected], perm[n_expected:n_expected + n_actual]
+        for c, x in data.items():
+            out[c][r] = population_stability_index(x[ref], x[cur], bins)
+    if None in out:
+        return out[None]
+    return pd.DataFrame(out)

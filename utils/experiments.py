@@ -183,7 +183,7 @@ def ab_test_sample_size(p_control: float, relative_lift: float, *, alpha: float 
     Examples
     --------
     >>> ab_test_sample_size(0.10, 0.10)
-    14749
+    14751
     """
     p1 = check_fraction(p_control, "p_control")
     alpha = check_fraction(alpha, "alpha")

@@ -55,9 +55,18 @@ __all__ = [
 
 
 def _as_list(ids, name: str, q: int) -> list:
-    if isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
+    if isinstance(ids, (str, bytes, Mapping)) or not hasattr(ids, "__iter__"):
         raise TypeError(f"{name}[{q}] must be a collection of ids, got {type(ids).__name__}")
-    return list(ids.tolist() if isinstance(ids, np.ndarray) else ids)
+    if isinstance(ids, np.ndarray) and ids.ndim != 1:
+        raise TypeError(f"{name}[{q}] must be a flat collection of ids, got shape {ids.shape}")
+    out = list(ids.tolist() if isinstance(ids, np.ndarray) else ids)
+    for i in out:
+        try:
+            hash(i)
+        except TypeError:
+            raise TypeError(f"{name}[{q}] must hold hashable ids (ints or strings), "
+                            f"got a {type(i).__name__}") from None
+    return out
 
 
 def _queries(relevant, ranked) -> list[tuple[set, list]]:
@@ -70,7 +79,7 @@ def _queries(relevant, ranked) -> list[tuple[set, list]]:
         raise ValueError("relevant is empty: there are no queries")
     check_same_length(relevant, ranked, "relevant", "ranked")
     pairs = []
-    for q, (rel, ran) in enumerate(zip(relevant, ranked)):
+    for q, (rel, ran) in enumerate(zip(relevant, ranked, strict=True)):
         rel_set = set(_as_list(rel, "relevant", q))
         ran_list = _as_list(ran, "ranked", q)
         if not rel_set:
@@ -252,18 +261,27 @@ def ndcg_at_k(gains, ranked, k: int, *, per_query: bool = False):
     k = check_positive_int(k, "k")
     if isinstance(gains, (str, bytes, Mapping)) or not isinstance(gains, (Sequence, np.ndarray)):
         raise TypeError(f"gains must be a sequence with one mapping per query, got {type(gains).__name__}")
+    if len(gains) == 0:
+        raise ValueError("gains is empty: there are no queries")
+    if isinstance(ranked, (Sequence, np.ndarray)) and len(gains) != len(ranked):
+        raise ValueError(f"gains and ranked have different lengths ({len(gains)} != {len(ranked)})")
     for q, g in enumerate(gains):
         if not isinstance(g, Mapping):
             raise TypeError(f"gains[{q}] must be a mapping id -> gain, got {type(g).__name__}")
-        values = np.asarray(list(g.values()), dtype=float)
+        try:
+            values = np.asarray(list(g.values()), dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"gains[{q}] must map ids to numeric gains") from None
         if values.size and (not np.all(np.isfinite(values)) or np.any(values < 0)):
             raise ValueError(f"gains[{q}] must hold finite, non-negative gains")
+        if not np.any(values > 0):
+            raise ValueError(f"gains[{q}] has no positive gain: a query needs a relevant id")
     relevant = [{i for i, v in g.items() if v > 0} for g in gains]
     pairs = _queries(relevant, ranked)
     discounts = 1.0 / np.log2(np.arange(2, k + 2))
     out = []
-    for g, (_, ran) in zip(gains, pairs):
-        dcg = sum(g.get(i, 0.0) * d for i, d in zip(ran[:k], discounts))
+    for g, (_, ran) in zip(gains, pairs, strict=True):
+        dcg = sum(g.get(i, 0.0) * d for i, d in zip(ran[:k], discounts, strict=False))  # fewer than k ranked
         ideal = sorted(g.values(), reverse=True)[:k]
         idcg = float(np.dot(ideal, discounts[: len(ideal)]))
         out.append(dcg / idcg)
@@ -327,7 +345,8 @@ def expected_calibration_error(y_true, p_pred, n_bins: int = 10) -> float:
     check_same_length(y, p, "y_true", "p_pred")
     n_bins = check_positive_int(n_bins, "n_bins")
     edges = np.linspace(0.0, 1.0, n_bins + 1)
-    which = np.searchsorted(edges[1:-1], p, side="right")
+    # side="left": a probability on an edge falls in the lower bin, as in calibration_curve.
+    which = np.searchsorted(edges[1:-1], p, side="left")
     counts = np.bincount(which, minlength=n_bins)
     sum_p = np.bincount(which, weights=p, minlength=n_bins)
     sum_y = np.bincount(which, weights=y, minlength=n_bins)

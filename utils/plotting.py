@@ -44,7 +44,7 @@ def _axes(ax, figsize=None):
 
 
 def plot_metric_bars(table: pd.DataFrame, metrics, *, ax=None, title: str = "Offline metrics",
-                     ylabel: str = "score"):
+                     xlabel: str = "metric", ylabel: str = "score"):
     """Grouped bars: one group per metric, one bar per system (the rows of ``table``).
 
     Parameters
@@ -54,7 +54,7 @@ def plot_metric_bars(table: pd.DataFrame, metrics, *, ax=None, title: str = "Off
     metrics : list of str
         Columns to draw.
     ax : matplotlib.axes.Axes, optional
-    title, ylabel : str
+    title, xlabel, ylabel : str
 
     Returns
     -------
@@ -74,6 +74,7 @@ def plot_metric_bars(table: pd.DataFrame, metrics, *, ax=None, title: str = "Off
         ax.bar(x + (i - (n - 1) / 2) * width, row.to_numpy(dtype=float), width, label=str(name),
                color=PALETTE[i % len(PALETTE)])
     ax.set_xticks(x, metrics)
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(ncols=min(n, 4), loc="upper center", bbox_to_anchor=(0.5, -0.12))
@@ -169,6 +170,7 @@ def plot_psi(report: pd.DataFrame, alert_threshold: float, *, noise_floor: float
         ax.axvline(noise_floor, color="grey", linestyle=":", linewidth=1,
                    label=f"noise floor {noise_floor:.2f}")
     ax.set_xlabel("population stability index (PSI)")
+    ax.set_ylabel("feature")
     ax.set_title("Drift per feature")
     ax.legend(loc="lower right")
     return ax

@@ -223,7 +223,7 @@ def recall_against_exact(exact_ids, approx_ids, k: int | None = None) -> float:
     k = e.shape[1] if k is None else check_positive_int(k, "k")
     if k > e.shape[1] or k > a.shape[1]:
         raise ValueError(f"k={k} exceeds the columns of exact_ids or approx_ids")
-    found = [len(set(x[:k].tolist()) & set(y[:k].tolist()) - {-1}) for x, y in zip(e, a)]
+    found = [len(set(x[:k].tolist()) & set(y[:k].tolist()) - {-1}) for x, y in zip(e, a, strict=True)]
     return float(np.mean(found) / k)
 
 
@@ -339,11 +339,16 @@ def rerank_filter(ids, vectors, *, blocked=(), dedupe_threshold: float | None = 
     """
     x = as_2d_float32(vectors, "vectors")
     k = None if k is None else check_positive_int(k, "k")
+    arr = np.asarray(ids)
+    if arr.ndim != 1:
+        raise ValueError(f"ids must be one query's 1-D ranked list, got shape {arr.shape}")
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"ids must be integers, got dtype {arr.dtype}")
     blocked = set(blocked)
     norms = np.linalg.norm(x, axis=1)
     kept: list = []
-    for raw in np.asarray(ids).tolist():
-        if raw == -1 or raw in blocked:
+    for raw in arr.tolist():
+        if raw == -1 or raw in blocked or raw in kept:
             continue
         if not 0 <= raw < len(x):
             raise ValueError(f"ids holds {raw}, outside the {len(x)} catalogue vectors")

@@ -124,8 +124,6 @@ def test_human_bytes(n, expected):
     assert human_bytes(n) == expected
 
 
-@pytest.mark.xfail(reason="BUG: values that round up to 1000 in the current unit print as '1e+03 kB' "
-                          "instead of moving to the next unit ('1 MB')", strict=True)
 @pytest.mark.parametrize(("n", "expected"), [(999.6, "1 kB"), (999_999, "1 MB"), (999_600_000, "1 GB")])
 def test_human_bytes_rounding_to_next_unit(n, expected):
     assert human_bytes(n) == expected

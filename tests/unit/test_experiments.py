@@ -19,8 +19,6 @@ from utils.experiments import (
 )
 
 
-@pytest.mark.xfail(reason="BUG: the docstring example of ab_test_sample_size(0.10, 0.10) says 14749; "
-                          "the function (correctly) returns ceil(14750.79) = 14751", strict=True)
 def test_docstring_examples():
     assert doctest.testmod(experiments).failed == 0
 

@@ -81,8 +81,6 @@ def test_plot_metric_bars_draws_on_given_axes(metric_table):
     assert ax.get_ylabel() == "score"
 
 
-@pytest.mark.xfail(reason="BUG: plot_metric_bars leaves the x axis unlabelled (only tick labels), "
-                          "against the 'labelled axes' rule of COURSE.md", strict=True)
 def test_plot_metric_bars_labels_both_axes(metric_table):
     assert _labelled(plot_metric_bars(metric_table, ["mrr"]))
 
@@ -163,8 +161,6 @@ def test_plot_psi(psi_report):
     assert labels == ["alert threshold 0.25", "noise floor 0.05"]
 
 
-@pytest.mark.xfail(reason="BUG: plot_psi leaves the y axis (the features) unlabelled, against the "
-                          "'labelled axes' rule of COURSE.md", strict=True)
 def test_plot_psi_labels_both_axes(psi_report):
     assert _labelled(plot_psi(psi_report, 0.25))
 

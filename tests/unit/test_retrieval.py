@@ -256,20 +256,15 @@ def test_rerank_filter_on_search_results(data, indexes):
     assert kept == [i for i in ranked.tolist() if i not in blocked][:5]
 
 
-@pytest.mark.xfail(reason="BUG: with dedupe_threshold=None (or a zero vector) a repeated id is "
-                          "returned twice", strict=True)
 def test_rerank_filter_never_returns_an_id_twice(catalogue):
     assert rerank_filter([3, 3, 0], catalogue, dedupe_threshold=None) == [3, 0]
 
 
-@pytest.mark.xfail(reason="BUG: 2-D ids (several queries at once) raise a bare 'unhashable type: "
-                          "list' TypeError that does not name ids", strict=True)
 def test_rerank_filter_2d_ids_names_argument(catalogue):
     with pytest.raises((TypeError, ValueError), match="ids"):
         rerank_filter([[0, 3], [4, 1]], catalogue)
 
 
-@pytest.mark.xfail(reason="BUG: a non-integer id such as 0.5 is accepted and returned", strict=True)
 def test_rerank_filter_non_integer_ids_rejected(catalogue):
     with pytest.raises((TypeError, ValueError), match="ids"):
         rerank_filter([0.5], catalogue)

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every check CI runs, in order. `make test` runs this inside scripts/offline.sh (network cut).
+# One execution of each notebook serves several checks: nbval (errors and asserts), the book
+# build (rendering), and the benchmark run, whose executed copies the determinism check compares
+# with the book build's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONHASHSEED=0
+step() { printf '\n==== %s ====\n' "$*"; }
+
+step "lint: ruff over utils, tests, scripts and notebooks"
+ruff check .
+
+if [ -f ../shared/check_course.py ]; then
+  step "course contract: ../shared/check_course.py"
+  out=$(python3 ../shared/check_course.py .) || { echo "$out"; exit 1; }
+fi
+
+step "unit and structure tests"
+python -m pytest tests/unit tests/structure -q -n 2
+
+step "notebooks under nbval (network cut: see the no-network check)"
+# One notebook's cells stay on one worker (loadscope); one BLAS/OpenMP thread per worker.
+OMP_NUM_THREADS=1 python -m pytest --nbval-lax --nbval-current-env -n 2 --dist loadscope \
+  -p no:randomly -q chapters tests/offline
+
+step "book: clean build, warnings as errors, nitpicky"
+bash scripts/build_book.sh
+
+step "benchmark: each chapter once more in a fresh kernel"
+python scripts/bench.py --out _build/bench
+
+step "determinism: glued values of the benchmark run against the book build's"
+python scripts/check_determinism.py _build/jupyter_execute/chapters _build/bench
+
+step "browser: the built book in Chromium"
+python -m pytest tests/browser -q -p no:xdist
+
+step "benchmark table (printed, never asserted)"
+cat _build/bench/bench.md

@@ -1,0 +1,118 @@
+"""The built book in a real browser: every page loads whole, offline, without errors.
+
+Picks up every page of _toc.yml. Counts of pages, images and requests are printed (run with -s
+or read the summary) for the closing notes.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+from conftest import SCREENSHOTS, toc_pages
+
+# Console messages that configuration cannot remove, by exact text, each with its reason.
+# (Empty: the sphinx-thebe double declaration is avoided in _config.yml; see README.)
+ALLOWED_CONSOLE_ERRORS: dict[str, str] = {}
+
+PAGES = toc_pages()
+STATS: dict[str, dict] = {}
+
+
+def is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme in ("data", "blob", "about") or parsed.hostname == "127.0.0.1"
+
+
+def open_page(page, url):
+    """Load ``url`` with every request recorded and every non-local request blocked."""
+    record = {"requests": [], "external": [], "errors": [], "failed": [], "bad_status": []}
+
+    def on_route(route):
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            record["external"].append(route.request.url)
+            route.abort()
+
+    page.route("**/*", on_route)
+    page.on("request", lambda r: record["requests"].append(r.url))
+    page.on("requestfailed", lambda r: record["failed"].append(r.url))
+    page.on("response", lambda r: r.status >= 400 and record["bad_status"].append(f"{r.status} {r.url}"))
+    page.on("console", lambda m: m.type == "error" and record["errors"].append(m.text))
+    page.on("pageerror", lambda e: record["errors"].append(str(e)))
+    response = page.goto(url, wait_until="networkidle")
+    return response, record
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_whole_and_offline(site, page, path):
+    response, record = open_page(page, f"{site}/{path}")
+    assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
+    page.wait_for_timeout(300)  # let deferred scripts report
+    images = page.eval_on_selector_all(
+        "img", "els => els.map(e => ({src: e.currentSrc || e.src, w: e.naturalWidth, done: e.complete}))")
+    broken = [img["src"] for img in images if not img["done"] or img["w"] == 0]
+    errors = [e for e in record["errors"] if e not in ALLOWED_CONSOLE_ERRORS]
+    STATS[path] = {"images": len(images), "requests": len(record["requests"])}
+    print(f"\n{path}: {len(images)} images, {len(record['requests'])} requests, "
+          f"{len(record['external'])} external")
+    assert not record["external"], f"{path}: requests leave 127.0.0.1: {record['external']}"
+    assert not broken, f"{path}: images that did not load: {broken}"
+    assert not record["bad_status"], f"{path}: failed responses: {record['bad_status']}"
+    assert not errors, f"{path}: console errors: {errors}"
+    local_failed = [u for u in record["failed"] if is_local(u)]
+    assert not local_failed, f"{path}: local requests failed: {local_failed}"
+
+
+def test_math_is_typeset_from_the_local_mathjax(site, page):
+    with_math = []
+    for path in PAGES:
+        _, record = open_page(page, f"{site}/{path}")
+        if page.locator(".math").count():
+            with_math.append(path)
+            # MathJax 2 typesets into MathML (NativeMML output, see _config.yml) inside its own spans.
+            page.wait_for_function("() => document.querySelectorAll('.MathJax_MathML math').length > 0",
+                                   timeout=20_000)
+            scripts = [u for u in record["requests"] if "MathJax.js" in u]
+            assert scripts and all(is_local(u) for u in scripts), f"{path}: MathJax not local: {scripts}"
+        page.unroute("**/*")
+    assert with_math, "no page has a formula: the math check would check nothing"
+
+
+def test_search_finds_faiss(site, page):
+    open_page(page, f"{site}/search.html?q=FAISS")
+    page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+    hits = page.locator("#search-results ul.search li").count()
+    print(f"\nsearch 'FAISS': {hits} results")
+    assert hits > 0
+
+
+def test_interview_dropdown_opens_and_shows_its_answer(site, page):
+    chapter = next(p for p in PAGES if "02_" in p)
+    open_page(page, f"{site}/{chapter}")
+    dropdown = page.locator("details.sd-dropdown").first
+    assert dropdown.count(), f"{chapter} has no dropdown"
+    body = dropdown.locator(".sd-summary-content")
+    assert not body.is_visible(), "the answer should be hidden until the reader opens it"
+    dropdown.locator("summary").click()
+    body.wait_for(state="visible")
+    assert dropdown.get_attribute("open") is not None
+    assert body.inner_text().strip(), "the opened dropdown shows no answer"
+
+
+def test_screenshots_of_landing_page_and_visual_search(site, page):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for path, name in ((PAGES[0], "landing.png"),
+                       (next(p for p in PAGES if "02_" in p), "02_visual_search.png")):
+        open_page(page, f"{site}/{path}")
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=False)
+        assert (SCREENSHOTS / name).stat().st_size > 10_000
+
+
+def test_notebook_download_button_offers_the_ipynb(site, page):
+    chapter = next(p for p in PAGES if "01_" in p)
+    open_page(page, f"{site}/{chapter}")
+    links = page.eval_on_selector_all("a[href$='.ipynb']", "els => els.map(e => e.href)")
+    assert links, f"{chapter}: no .ipynb download link"
+    response = page.request.get(links[0])
+    assert response.status == 200 and b'"cells"' in response.body()
