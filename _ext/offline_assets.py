@@ -1,17 +1,18 @@
 """Sphinx extension: a book that reads offline and logs no console error.
 
-1. MathJax from the built site instead of a CDN. The book must read with no network. Sphinx's
-default MathJax comes from a CDN, so this extension copies the MathJax 2.7 distribution that ships inside the ``jupyter-server-mathjax`` package
-(Project Jupyter's offline MathJax, BSD-3/Apache-2.0) into ``_static/mathjax`` of the HTML output.
-``_config.yml`` points ``mathjax_path`` at that copy and selects MathJax's NativeMML output:
-the browser draws the MathML, so no web font is fetched (the package ships only STIX-Web fonts,
-and MathJax's font probe would log a console error).
+1. MathJax from the built site instead of a CDN. The book must read with no network, and
+   Sphinx's default MathJax comes from a CDN. This extension copies the MathJax 2.7
+   distribution that ships inside the ``jupyter-server-mathjax`` package (Project Jupyter's
+   offline MathJax) into ``_static/mathjax`` of the HTML output. ``_config.yml`` points
+   ``mathjax_path`` at that copy and selects MathJax's NativeMML output: the browser draws the
+   MathML, so no web font is fetched (the package ships only STIX-Web fonts, and MathJax's font
+   probe would log a console error).
 
 2. Each inline script once. Jupyter Book 1 always loads sphinx-thebe, whose
-``init_thebe_core`` registers ``const THEBE_JS_URL = ...`` as an inline script on every
-``env-before-read-docs``; when it runs twice the page declares the constant twice and the browser
-logs "Identifier 'THEBE_JS_URL' has already been declared". Identical script entries are
-dropped from each page's context before it is rendered.
+   ``init_thebe_core`` registers ``const THEBE_JS_URL = ...`` as an inline script on every
+   ``env-before-read-docs``; when it runs twice the page declares the constant twice and the
+   browser logs "Identifier 'THEBE_JS_URL' has already been declared". Identical script entries
+   are dropped from each page's context before it is rendered.
 """
 from __future__ import annotations
 
