@@ -16,8 +16,8 @@ if [ -f ../shared/check_course.py ]; then
   out=$(python3 ../shared/check_course.py .) || { echo "$out"; exit 1; }
 fi
 
-step "unit and structure tests"
-python -m pytest tests/unit tests/structure -q -n 2
+step "unit tests, docstring examples and structure tests"
+python -m pytest tests/unit tests/structure utils --doctest-modules -q -n 2
 
 step "notebooks under nbval (network cut: see the no-network check)"
 # One notebook's cells stay on one worker (loadscope); one BLAS/OpenMP thread per worker.
