@@ -10,6 +10,7 @@ difference, naming the notebook, the key and both values.
 """
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -27,23 +28,32 @@ def canonical(text: str) -> str:
     return NUMBER.sub(round4, text)
 
 
+def _glue_outputs(path: Path):
+    """Glue outputs of an executed notebook. The book build moves them out of the notebook into
+    a sibling ``NAME.glue.json``; a plain execution (nbclient) leaves them in the cells."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        yield from cell.get("outputs", [])
+    sidecar = path.with_suffix(".glue.json")
+    if sidecar.exists():
+        yield from json.loads(sidecar.read_text(encoding="utf-8")).values()
+
+
 def glued_values(path: Path) -> dict[str, str]:
     """``key -> canonical text/plain`` of every glued output of an executed notebook."""
-    nb = nbformat.read(path, as_version=4)
     values = {}
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            meta = out.get("metadata", {}).get("scrapbook", {})
-            name = meta.get("name")
-            if name and not name.startswith("time_"):
-                # myst-nb stores glued data under a prefix: application/papermill.record/text/plain
-                prefix = meta.get("mime_prefix", "")
-                data = {k.removeprefix(prefix): v for k, v in out.get("data", {}).items()}
-                text = data.get("text/plain") or data.get("text/markdown") or data.get("text/html") or ""
-                text = text if isinstance(text, str) else "".join(text)
-                if not text:
-                    raise ValueError(f"{path.name}: glued key {name!r} has no text value")
-                values[name] = canonical(text)
+    for out in _glue_outputs(path):
+        meta = out.get("metadata", {}).get("scrapbook", {})
+        name = meta.get("name")
+        if name and not name.startswith("time_"):
+            # myst-nb stores glued data under a prefix: application/papermill.record/text/plain
+            prefix = meta.get("mime_prefix", "")
+            data = {k.removeprefix(prefix): v for k, v in out.get("data", {}).items()}
+            text = data.get("text/plain") or data.get("text/markdown") or data.get("text/html") or ""
+            text = text if isinstance(text, str) else "".join(text)
+            if not text:
+                raise ValueError(f"{path.name}: glued key {name!r} has no text value")
+            values[name] = canonical(text)
     return values
 
 

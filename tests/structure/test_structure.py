@@ -167,17 +167,17 @@ def test_imports_utils_asserts_and_prints_environment(notebook):
     assert "sys.path" not in joined, "no sys.path tricks: utils is an installed package"
 
 
-def test_every_glue_reference_is_glued_and_glance_keys_exist(notebook):
+def test_prose_pastes_computed_numbers(notebook):
+    """Numbers reach the prose through glue. Whether each pasted key was glued is checked where
+    it can be, on the executed notebook: the book build fails (-W) on an unknown glue key, in the
+    chapter and in the results table of intro.md alike."""
     path, nb = notebook
-    code = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "code")
-    glued = set(re.findall(r"""glue\(\s*["']([\w.-]+)["']""", code))
-    for key in GLANCE_KEYS:
-        assert key in glued, f"{path.name} must glue {key} for the results-at-a-glance page"
     prose = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
     used = set(re.findall(r"\{glue(?::\w+)?\}`([\w.-]+)", prose))
-    assert used, f"{path.name}: prose pastes no computed number"
-    missing = sorted(used - glued)
-    assert not missing, f"{path.name}: prose pastes keys that no code cell glues: {missing}"
+    assert len(used) >= 10, f"{path.name}: prose pastes only {len(used)} computed numbers"
+    code = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "code")
+    for key in GLANCE_KEYS:
+        assert key in code, f"{path.name} must glue {key} for the results-at-a-glance page"
 
 
 def test_no_typed_decimal_numbers_in_prose(notebook):
