@@ -17,17 +17,21 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
+from nbclient import NotebookClient
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nbrun import ROOT, execute, toc_notebooks  # noqa: E402
+from toc import ROOT, toc_notebooks  # noqa: E402
 
 TIME_BUDGET_S = 60
 MEMORY_BUDGET_MB = 2048
 
 
-def run_one(src: Path, dest: Path) -> None:
-    import nbformat
-
-    nb = execute(src)
+def run_one(src: Path, dest: Path, timeout: int = 300) -> None:
+    """Run ``src`` top to bottom in a new ``python3`` kernel, in its own folder, and save it."""
+    nb = nbformat.read(src, as_version=4)
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(src.parent)}}).execute()
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dest)
 

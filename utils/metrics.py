@@ -51,6 +51,7 @@ __all__ = [
     "iou",
     "ThresholdChoice",
     "cost_optimal_threshold",
+    "cost_per_case",
 ]
 
 
@@ -443,3 +444,41 @@ def cost_optimal_threshold(y_true, scores, *, cost_fn: float, cost_fp: float) ->
     costs = (cost_fn * fn + cost_fp * fp) / len(y)
     best = int(np.argmin(costs))
     return ThresholdChoice(float(thresholds[best]), float(costs[best]), thresholds, costs)
+
+
+def cost_per_case(y_true, scores, threshold: float, *, cost_fn: float, cost_fp: float) -> np.ndarray:
+    """The cost of each case when cases with ``score >= threshold`` are flagged.
+
+    A missed positive costs ``cost_fn``, a false alarm ``cost_fp``, a correct decision 0. The mean
+    is the expected cost that :func:`cost_optimal_threshold` minimises; the per-case values are
+    what :func:`utils.experiments.bootstrap_diff_ci` resamples to compare two thresholds.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        Binary labels, 1 = positive.
+    scores : array-like of shape (n,)
+    threshold : float
+    cost_fn, cost_fp : float
+        Costs of a false negative and of a false positive, > 0.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> cost_per_case([1, 0, 1], [0.2, 0.7, 0.9], 0.5, cost_fn=10, cost_fp=1).tolist()
+    [10.0, 1.0, 0.0]
+    """
+    y = check_binary_labels(y_true, "y_true")
+    s = as_1d_float(scores, "scores")
+    check_same_length(y, s, "y_true", "scores")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)):
+        raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
+    if np.isnan(threshold):
+        raise ValueError("threshold is NaN")
+    cost_fn = check_positive_number(cost_fn, "cost_fn")
+    cost_fp = check_positive_number(cost_fp, "cost_fp")
+    flagged = s >= threshold
+    return np.where((y == 1) & ~flagged, cost_fn, 0.0) + np.where((y == 0) & flagged, cost_fp, 0.0)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ._validation import check_positive_int
 
@@ -35,7 +37,7 @@ class LatencyStats:
 
 
 def measure_latency(fn: Callable, inputs: Iterable | None = None, *, n_calls: int = 200,
-                    warmup: int = 5) -> LatencyStats:
+                    warmup: int = 5, threads: int | None = None) -> LatencyStats:
     """Call ``fn`` repeatedly and report p50/p95/p99 latency.
 
     Parameters
@@ -49,6 +51,10 @@ def measure_latency(fn: Callable, inputs: Iterable | None = None, *, n_calls: in
         Timed calls.
     warmup : int, default 5
         Untimed calls first (caches, lazy imports, thread pools).
+    threads : int, optional
+        Limit the BLAS and OpenMP thread pools (NumPy, scikit-learn, FAISS) to this many threads
+        while measuring, as a server handling one request per core would. On a busy machine a
+        single small request run on two threads can wait for a core and measure ten times slower.
 
     Returns
     -------
@@ -64,12 +70,23 @@ def measure_latency(fn: Callable, inputs: Iterable | None = None, *, n_calls: in
         raise TypeError(f"fn must be callable, got {type(fn).__name__}")
     n_calls = check_positive_int(n_calls, "n_calls")
     warmup = check_positive_int(warmup, "warmup", minimum=0)
+    if threads is not None:
+        threads = check_positive_int(threads, "threads")
     if inputs is None:
         args = None
     else:
         args = list(inputs)
         if not args:
             raise ValueError("inputs is empty")
+    limits = threadpool_limits(limits=threads) if threads is not None else nullcontext()
+    with limits:
+        times = _time_calls(fn, args, n_calls, warmup)
+    ms = 1000 * times
+    p50, p95, p99 = np.percentile(ms, [50, 95, 99])
+    return LatencyStats(float(p50), float(p95), float(p99), float(ms.mean()), n_calls)
+
+
+def _time_calls(fn, args, n_calls, warmup):
     for i in range(warmup):
         fn() if args is None else fn(args[i % len(args)])
     times = np.empty(n_calls)
@@ -77,9 +94,7 @@ def measure_latency(fn: Callable, inputs: Iterable | None = None, *, n_calls: in
         start = time.perf_counter()
         fn() if args is None else fn(args[i % len(args)])
         times[i] = time.perf_counter() - start
-    ms = 1000 * times
-    p50, p95, p99 = np.percentile(ms, [50, 95, 99])
-    return LatencyStats(float(p50), float(p95), float(p99), float(ms.mean()), n_calls)
+    return times
 
 
 class LRUCache:

@@ -14,9 +14,9 @@ import threading
 from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from scripts.toc import ROOT
+
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -36,15 +36,6 @@ def chromium_path() -> str | None:
         if candidate and Path(candidate).exists():
             return candidate
     return None
-
-
-def toc_pages() -> list[str]:
-    """HTML paths of the landing page and every file in _toc.yml, in order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [f"{toc['root']}.html"]
-    for part in toc.get("parts", []):
-        pages += [f"{c['file']}.html" for c in part.get("chapters", [])]
-    return pages
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -8,7 +8,9 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from conftest import SCREENSHOTS, toc_pages
+from conftest import SCREENSHOTS
+
+from scripts.toc import toc_pages
 
 # Console messages that configuration cannot remove, by exact text, each with its reason.
 # (Empty: the sphinx-thebe double declaration is avoided in _config.yml; see README.)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from scripts.toc import ROOT, toc_files, toc_notebooks
+
 HEADINGS = [
     "1. Clarifying requirements",
     "2. Framing as an ML task",
@@ -32,28 +32,7 @@ def toc():
     return yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
 
 
-def toc_files():
-    files = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(toc())
-    return files
-
-
-def chapter_notebooks():
-    return [ROOT / f"{f}.ipynb" for f in toc_files() if (ROOT / f"{f}.ipynb").exists()]
-
-
-CHAPTERS = chapter_notebooks()
+CHAPTERS = toc_notebooks()
 
 
 def load(path):

@@ -564,3 +564,36 @@ def test_cost_optimal_threshold_bad_input(kwargs, exc, match):
     y, s = kwargs.pop("y_true"), kwargs.pop("scores")
     with pytest.raises(exc, match=match):
         cost_optimal_threshold(y, s, **kwargs)
+
+
+# ---------------------------------------------------------------- cost_per_case
+
+def test_cost_per_case_example_and_mean_matches_threshold_search():
+    from utils.metrics import cost_optimal_threshold, cost_per_case
+
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 200)
+    s = rng.random(200)
+    choice = cost_optimal_threshold(y, s, cost_fn=7, cost_fp=2)
+    per_case = cost_per_case(y, s, choice.threshold, cost_fn=7, cost_fp=2)
+    assert per_case.shape == (200,)
+    assert per_case.mean() == pytest.approx(choice.expected_cost)
+    assert set(np.unique(per_case)) <= {0.0, 2.0, 7.0}
+
+
+@pytest.mark.parametrize(("kwargs", "exc", "match"), [
+    ({"y_true": [], "scores": []}, ValueError, "y_true"),
+    ({"y_true": [0, 1], "scores": [0.1]}, ValueError, "y_true and scores"),
+    ({"y_true": [0, 2], "scores": [0.1, 0.2]}, ValueError, "y_true"),
+    ({"y_true": [0, 1], "scores": [0.1, np.nan]}, ValueError, "scores"),
+    ({"threshold": "0.5"}, TypeError, "threshold"),
+    ({"threshold": float("nan")}, ValueError, "threshold"),
+    ({"cost_fn": 0}, ValueError, "cost_fn"),
+    ({"cost_fp": -1}, ValueError, "cost_fp"),
+])
+def test_cost_per_case_bad_input(kwargs, exc, match):
+    from utils.metrics import cost_per_case
+
+    args = {"y_true": [0, 1], "scores": [0.2, 0.8], "threshold": 0.5, "cost_fn": 5, "cost_fp": 1} | kwargs
+    with pytest.raises(exc, match=match):
+        cost_per_case(args.pop("y_true"), args.pop("scores"), args.pop("threshold"), **args)

@@ -177,3 +177,25 @@ def test_two_stage_pipeline_rejects_wrong_number_of_scores(scores):
 def test_two_stage_pipeline_bad_input(args, exc, match):
     with pytest.raises(exc, match=match):
         TwoStagePipeline(*args)
+
+
+def test_measure_latency_limits_threads_while_measuring():
+    from threadpoolctl import threadpool_info
+
+    from utils.serving import measure_latency
+
+    seen = []
+
+    def handler():
+        seen.append({p["internal_api"]: p["num_threads"] for p in threadpool_info()})
+
+    measure_latency(handler, n_calls=3, warmup=0, threads=1)
+    assert seen and all(all(n == 1 for n in pools.values()) for pools in seen)
+
+
+@pytest.mark.parametrize(("threads", "exc"), [(0, ValueError), (1.5, TypeError), ("2", TypeError)])
+def test_measure_latency_bad_threads(threads, exc):
+    from utils.serving import measure_latency
+
+    with pytest.raises(exc, match="threads"):
+        measure_latency(lambda: None, n_calls=2, threads=threads)
