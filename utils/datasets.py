@@ -83,6 +83,10 @@ def make_visual_search_data(n_catalog: int = 1200, *, max_shift: int = 1, noise:
     pixel noise of standard deviation ``noise`` (pixels range 0-16), then clipped to 0-16.
     An image is relevant to a query when it shows the same digit.
 
+    The split does not depend on ``random_state``: with ``max_shift=0`` and ``noise=0`` the
+    queries are the clean held-out digits themselves, in the same order (new uploads to a
+    catalogue, for example), so ``query_images[i]`` always shows the same scanned digit.
+
     Parameters
     ----------
     n_catalog : int, default 1200

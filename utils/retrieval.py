@@ -244,7 +244,7 @@ def _timed_search(index, q, k, repeats, **params):
 
 
 def sweep(vectors, queries, k: int = 10, *, configs, metric: str = "ip",
-          timing_repeats: int = 3) -> pd.DataFrame:
+          timing_repeats: int = 3, return_indexes: bool = False):
     """Build each index once, search with each setting, and measure recall, work and time.
 
     Parameters
@@ -260,14 +260,19 @@ def sweep(vectors, queries, k: int = 10, *, configs, metric: str = "ip",
     metric : {"ip", "l2"}, default "ip"
     timing_repeats : int, default 3
         Each batch search is timed this many times and the fastest is kept.
+    return_indexes : bool, default False
+        Also return the built indexes, keyed by the ``index`` label of the table, so that the
+        chosen one can be served without building it again.
 
     Returns
     -------
-    pandas.DataFrame
+    table : pandas.DataFrame
         One row per setting with ``index``, ``param``, ``value``, ``recall_at_k``,
         ``distances_per_query``, ``fewer_distances`` (exact's count divided by this one's),
         ``ms_per_query``, ``qps``, ``speedup`` (exact's time divided by this one's),
         ``build_s`` and ``bytes``.
+    indexes : dict of str to faiss.Index
+        Only with ``return_indexes=True``.
     """
     x = as_2d_float32(vectors, "vectors")
     q = as_2d_float32(queries, "queries", dim=x.shape[1])
@@ -275,7 +280,7 @@ def sweep(vectors, queries, k: int = 10, *, configs, metric: str = "ip",
     timing_repeats = check_positive_int(timing_repeats, "timing_repeats")
     if not isinstance(configs, (list, tuple)) or not configs:
         raise ValueError("configs must be a non-empty list of dicts")
-    rows = []
+    rows, indexes = [], {}
 
     def measure(name, index, build_s, param, value, **params):
         result, seconds = _timed_search(index, q, k, timing_repeats, **params)
@@ -289,6 +294,7 @@ def sweep(vectors, queries, k: int = 10, *, configs, metric: str = "ip",
     flat = build_index(x, "flat", metric=metric)
     flat_build = time.perf_counter() - start
     exact = search(flat, q, k)
+    indexes["flat"] = flat
     measure("flat", flat, flat_build, "-", 0)
     for config in configs:
         if not isinstance(config, dict) or "kind" not in config:
@@ -301,6 +307,7 @@ def sweep(vectors, queries, k: int = 10, *, configs, metric: str = "ip",
         index = build_index(x, kind, metric=metric, **config)
         build_s = time.perf_counter() - start
         label = kind + "".join(f" {key}={val}" for key, val in config.items())
+        indexes[label] = index
         if grid is None:
             measure(label, index, build_s, "-", 0)
         else:
@@ -311,7 +318,7 @@ def sweep(vectors, queries, k: int = 10, *, configs, metric: str = "ip",
     table["speedup"] = table["ms_per_query"].iloc[0] / table["ms_per_query"]
     order = ["index", "param", "value", "recall_at_k", "distances_per_query", "fewer_distances",
              "ms_per_query", "qps", "speedup", "build_s", "bytes"]
-    return table[order]
+    return (table[order], indexes) if return_indexes else table[order]
 
 
 def rerank_filter(ids, vectors, *, blocked=(), dedupe_threshold: float | None = 0.99,

@@ -163,3 +163,12 @@ def test_make_ann_benchmark_is_clustered():
 def test_make_ann_benchmark_bad_input(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         make_ann_benchmark(**{"n_vectors": 50, "n_queries": 5, "dim": 4, **kwargs})
+
+
+def test_visual_search_clean_queries_are_the_held_out_digits():
+    from sklearn.datasets import load_digits
+
+    from utils.datasets import make_visual_search_data
+
+    clean = make_visual_search_data(max_shift=0, noise=0.0)
+    np.testing.assert_array_equal(clean.query_images, load_digits().images[1200:].astype(np.float32))

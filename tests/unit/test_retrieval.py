@@ -395,3 +395,18 @@ def test_sweep_bad_vectors():
 def test_exact_search_bad_input(vectors, queries, k, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         exact_search(vectors, queries, k, **kwargs)
+
+
+def test_sweep_can_return_the_built_indexes():
+    from utils import retrieval
+
+    rng = np.random.default_rng(0)
+    xb = rng.normal(size=(600, 8)).astype(np.float32)
+    xq = rng.normal(size=(20, 8)).astype(np.float32)
+    table, indexes = retrieval.sweep(xb, xq, 5, configs=[{"kind": "ivf", "nlist": 8, "nprobe": [1, 8]}],
+                                     timing_repeats=1, return_indexes=True)
+    assert list(indexes) == list(dict.fromkeys(table["index"]))
+    assert indexes["flat"].ntotal == 600
+    ivf = indexes["ivf nlist=8"]
+    again = retrieval.search(ivf, xq, 5, nprobe=8)
+    assert retrieval.recall_against_exact(retrieval.exact_search(xb, xq, 5).ids, again.ids) == 1.0
