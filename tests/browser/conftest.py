@@ -19,6 +19,8 @@ from scripts.toc import ROOT
 
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+#: Per-page counts filled by the page test and printed in the summary (for CI logs and notes).
+STATS: dict[str, dict] = {}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-quic"]
@@ -36,6 +38,18 @@ def chromium_path() -> str | None:
         if candidate and Path(candidate).exists():
             return candidate
     return None
+
+
+@pytest.fixture(scope="session")
+def page_stats():
+    """Per-page counts the page test fills and the terminal summary prints."""
+    return STATS
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -78,3 +92,16 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not STATS:
+        return
+    tr = terminalreporter
+    tr.section("built book in Chromium")
+    for path, counts in STATS.items():
+        tr.write_line(f"{path}: {counts['images']} images loaded, {counts['requests']} requests, "
+                      f"{counts['external']} left 127.0.0.1")
+    total = {key: sum(c[key] for c in STATS.values()) for key in ("images", "requests", "external")}
+    tr.write_line(f"{len(STATS)} pages: {total['images']} images, {total['requests']} requests, "
+                  f"{total['external']} external")
