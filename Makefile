@@ -33,7 +33,7 @@ test: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/offline.sh bash scripts/checks.sh
 
 lab: setup
-	$(BIN)/jupyter lab chapters/
+	$(BIN)/jupyter lab $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) chapters/
 
 bench: setup
 	$(BIN)/python scripts/bench.py
