@@ -39,7 +39,7 @@ def plain(value):
 
 
 def glue(name: str, value, display: bool = False):
-    """Glue ``value`` under ``name`` for ``{glue:text}`name` `` in the prose, and return it.
+    """Glue ``value`` under ``name`` for the prose's ``glue:text`` role, and return it.
 
     Parameters
     ----------
