@@ -22,7 +22,7 @@ python -m pytest tests/unit tests/structure utils --doctest-modules -q -n 2
 step "notebooks under nbval (network cut: see the no-network check)"
 # One notebook's cells stay on one worker (loadscope); one BLAS/OpenMP thread per worker.
 OMP_NUM_THREADS=1 python -m pytest --nbval-lax --nbval-current-env -n 2 --dist loadscope \
-  -p no:randomly -q chapters tests/offline
+  -q chapters tests/offline
 
 step "book: clean build, warnings as errors, nitpicky"
 bash scripts/build_book.sh
