@@ -57,10 +57,8 @@ class SearchResult:
 
 
 @contextmanager
-def _omp_threads(n: int | None):
-    if n is None:
-        yield
-        return
+def _omp_threads(n: int):
+    """Run the block with FAISS's OpenMP pool at ``n`` threads, then restore it."""
     before = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(n)
     try:
