@@ -38,8 +38,8 @@ def plain(value):
     return value
 
 
-def glue(name: str, value, display: bool = False):
-    """Glue ``value`` under ``name`` for the prose's ``glue:text`` role, and return it.
+def glue(name: str, value, display: bool = False) -> None:
+    """Glue ``value`` under ``name`` for the prose's ``glue:text`` role.
 
     Parameters
     ----------
@@ -53,13 +53,12 @@ def glue(name: str, value, display: bool = False):
 
     Returns
     -------
-    object
-        The converted value, so ``x = glue("x", compute())`` reads naturally.
+    None
+        Nothing, on purpose: a ``glue(...)`` call that ends a cell must not echo its value
+        under the cell (a stray ``0.7786530000117864`` in the HTML).
     """
     if not isinstance(name, str) or not _KEY.match(name):
         raise ValueError(f"name must be an identifier-like glue key, got {name!r}")
     from myst_nb import glue as _myst_glue  # imported here: utils works without myst-nb
 
-    value = plain(value)
-    _myst_glue(name, value, display=display)
-    return value
+    _myst_glue(name, plain(value), display=display)

@@ -24,12 +24,13 @@ def test_plain_rejects_arrays():
         book.plain(np.array([1.0, 2.0]))
 
 
-def test_glue_converts_and_returns(monkeypatch):
+def test_glue_converts_and_returns_nothing(monkeypatch):
+    """A glue call that ends a cell must not echo its value under the cell."""
     seen = {}
     import myst_nb
 
     monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: seen.update({name: (value, display)}))
-    assert book.glue("pr_auc", np.float64(0.91)) == 0.91
+    assert book.glue("pr_auc", np.float64(0.91)) is None
     assert seen == {"pr_auc": (0.91, False)}
     assert type(seen["pr_auc"][0]) is float
 

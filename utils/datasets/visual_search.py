@@ -1,44 +1,24 @@
-"""Seeded data for the case studies: bundled scikit-learn data sets and synthetic generators.
+"""Visual search data of chapter 02: digit photos for retrieval, and clustered vectors for ANN.
 
-Nothing is downloaded: :func:`load_cancer_screening` and :func:`make_visual_search_data` read
-data sets that ship inside scikit-learn; the generators draw from a seeded NumPy ``Generator``.
-Each function documents its generative story, the hidden structure a model can learn.
+Nothing is downloaded: :func:`make_visual_search_data` reads the digits that ship inside
+scikit-learn; :func:`make_ann_benchmark` draws from a seeded generator. Each function documents
+its generative story, the hidden structure a model can learn.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from scipy.ndimage import shift as nd_shift
-from sklearn.datasets import load_breast_cancer, load_digits, make_blobs
+from sklearn.datasets import load_digits, make_blobs
 
-from ._validation import check_positive_int, check_positive_number, rng_from
+from .._validation import check_positive_int, check_positive_number, rng_from
 
 __all__ = [
-    "load_cancer_screening",
     "VisualSearchData",
     "make_visual_search_data",
     "make_ann_benchmark",
 ]
-
-
-def load_cancer_screening() -> tuple[pd.DataFrame, pd.Series]:
-    """The Wisconsin breast-cancer data, relabelled so that 1 = malignant (the positive class).
-
-    scikit-learn's copy codes 0 = malignant and 1 = benign; a screening model looks for the
-    disease, so the label is flipped. 569 biopsies, 30 numeric features of the cell nuclei
-    (means, standard errors and worst values of radius, texture, perimeter, ...), 212 malignant.
-
-    Returns
-    -------
-    X : pandas.DataFrame of shape (569, 30)
-    y : pandas.Series of shape (569,)
-        Named ``"malignant"``, 1 for malignant and 0 for benign.
-    """
-    data = load_breast_cancer(as_frame=True)
-    y = (1 - data.target).rename("malignant").astype(int)
-    return data.data.copy(), y
 
 
 @dataclass
