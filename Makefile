@@ -7,13 +7,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SEEDS ?= 1 2 3 4
 
-.PHONY: setup book test lab bench lint clean help
+.PHONY: setup book test lab bench seeds lint clean help
 help:
 	@echo "make book   build the HTML book from clean into _build/html (set-up included)"
 	@echo "make test   run every check CI runs (set-up included)"
 	@echo "make lab    open the chapters in JupyterLab"
 	@echo "make bench  time each notebook in a fresh kernel (wall time, peak memory)"
+	@echo "make seeds  run every chapter at SEED = 1, 2, 3, 4 (every asserted lesson must hold)"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -37,6 +39,9 @@ lab: setup
 
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+seeds: setup
+	OMP_NUM_THREADS=1 $(BIN)/python scripts/run_seeds.py --seeds $(SEEDS) --jobs 2
 
 lint: setup
 	$(BIN)/ruff check .

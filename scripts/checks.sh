@@ -27,11 +27,18 @@ OMP_NUM_THREADS=1 python -m pytest --nbval-lax --nbval-current-env -n 2 --dist l
 step "book: clean build, warnings as errors, nitpicky"
 bash scripts/build_book.sh
 
+step "clean output: no stray values under cells of the built chapters"
+python scripts/check_outputs.py _build/jupyter_execute/chapters
+
 step "benchmark: each chapter once more in a fresh kernel"
 python scripts/bench.py --out _build/bench
 
 step "determinism: glued values of the benchmark run against the book build's"
 python scripts/check_determinism.py _build/jupyter_execute/chapters _build/bench
+
+step "seeds: every chapter at SEED = ${CI_SEEDS:-1 2} (every asserted lesson must hold; make seeds runs 1-4)"
+# shellcheck disable=SC2086
+OMP_NUM_THREADS=1 python scripts/run_seeds.py --seeds ${CI_SEEDS:-1 2} --jobs 2
 
 step "browser: the built book in Chromium"
 python -m pytest tests/browser -q -p no:xdist

@@ -101,9 +101,31 @@ def test_interview_dropdown_opens_and_shows_its_answer(site, page):
     assert body.inner_text().strip(), "the opened dropdown shows no answer"
 
 
-def test_screenshots_of_landing_page_and_visual_search(site, page, screenshots_dir):
-    for path, name in ((PAGES[0], "landing.png"),
-                       (next(p for p in PAGES if "02_" in p), "02_visual_search.png")):
+CHAPTER_PAGES = [p for p in PAGES if p.startswith("chapters/") and p.split("/")[-1][:2].isdigit()]
+
+
+@pytest.mark.parametrize("path", CHAPTER_PAGES)
+def test_exercise_solutions_are_folded_and_open_on_click(site, page, path):
+    """Each chapter's solutions start folded (sphinx-exercise + sphinx-togglebutton) and open on a
+    click, showing the explanation and the code that asserts the answer."""
+    open_page(page, f"{site}/{path}")
+    assert page.locator("div.exercise").count() >= 2, f"{path}: fewer than two exercises"
+    solutions = page.locator("div.solution.dropdown")
+    assert solutions.count() >= 2, f"{path}: fewer than two folded solutions"
+    first = solutions.first
+    body = first.locator("section").first
+    assert not body.is_visible(), f"{path}: a solution is visible before the reader asks for it"
+    first.locator(".admonition-title").click()
+    body.wait_for(state="visible")
+    assert first.locator("div.cell_input").count(), f"{path}: the opened solution shows no code"
+    assert "assert" in first.inner_text(), f"{path}: the opened solution does not show its assert"
+
+
+def test_screenshots_of_every_page(site, page, screenshots_dir):
+    """Screenshots to look at (light mode): the landing page and each chapter's first screen."""
+    shots = [(PAGES[0], "landing.png")] + [(p, p.split("/")[-1].replace(".html", ".png"))
+                                           for p in CHAPTER_PAGES]
+    for path, name in shots:
         open_page(page, f"{site}/{path}")
         page.screenshot(path=str(screenshots_dir / name), full_page=False)
         assert (screenshots_dir / name).stat().st_size > 10_000

@@ -22,8 +22,10 @@ HEADINGS = [
     "6. Deployment and serving",
     "7. Monitoring and infrastructure",
     "Interview follow-ups",
+    "Exercises",
     "Summary",
 ]
+MIN_EXERCISES = 2
 GLANCE_KEYS = ("glance_baseline", "glance_model", "time_glance_serving")
 ALLOWED_METADATA = {"kernelspec", "language_info"}
 
@@ -197,3 +199,44 @@ def test_interview_followups_are_hidden_in_dropdowns(notebook):
             text.append(src)
     dropdowns = re.findall(r"(?m)^:::+\{dropdown\}", "\n".join(text))
     assert len(dropdowns) >= 3, f"{path.name}: at least 3 interview questions in dropdowns"
+
+
+def exercise_blocks(cells):
+    """For each gated solution, (exercise label, markdown before the code, code cells inside)."""
+    blocks, current = [], None
+    for cell in cells:
+        src = source(cell)
+        if cell["cell_type"] == "markdown":
+            start = re.search(r"(?m)^```+\{solution-start\}\s*(\S+)\s*\n((?::\w+:.*\n)*)", src + "\n")
+            end = re.search(r"(?m)^```+\{solution-end\}", src)
+            if end and current is not None:
+                blocks.append(current)
+                current = None
+            if start:
+                assert current is None, "a solution-start before the previous solution-end"
+                current = {"label": start.group(1), "options": start.group(2), "code": []}
+        elif current is not None:
+            current["code"].append(cell)
+    assert current is None, "a solution-start without its solution-end"
+    return blocks
+
+
+def test_exercises_have_folded_solutions_that_assert(notebook):
+    """COURSE.md: >= 2 exercises, each with a solution folded away in the HTML (:class: dropdown)
+    and collapsed in JupyterLab (source_hidden), whose code runs in the build and asserts."""
+    path, nb = notebook
+    markdown = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+    labels = re.findall(r"(?m)^```+\{exercise\}[^\n]*\n(?::[\w-]+:.*\n)*?:label:\s*(\S+)", markdown)
+    assert len(labels) >= MIN_EXERCISES, f"{path.name}: at least {MIN_EXERCISES} labelled exercises"
+    blocks = {b["label"]: b for b in exercise_blocks(nb["cells"])}
+    for label in labels:
+        assert label in blocks, f"{path.name}: exercise {label} has no gated solution"
+        block = blocks[label]
+        folded = re.search(r":class:\s*dropdown", block["options"])
+        assert folded, f"{label}: fold the solution (:class: dropdown)"
+        assert block["code"], f"{label}: the solution runs code in the build"
+        for cell in block["code"]:
+            hidden = cell.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+            assert hidden is True, f"{label}: collapse the solution's code in JupyterLab (source_hidden)"
+        code = "\n".join(source(c) for c in block["code"])
+        assert re.search(r"^\s*assert\s+(?!True\b)", code, re.M), f"{label}: the solution asserts its answer"
