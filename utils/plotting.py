@@ -20,7 +20,11 @@ __all__ = [
     "plot_shift",
     "plot_psi",
     "plot_image_grid",
+    "plot_metric_vs_cost",
 ]
+
+#: Smallest font size of any text the book's figures draw (the review asked for >= 8 pt).
+MIN_FONT_SIZE = 8
 
 #: Colour-blind-safe palette (Okabe-Ito), in the order chapters use for their systems.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -43,8 +47,17 @@ def _axes(ax, figsize=None):
     return ax
 
 
+def _ci_frame(frame, table, metrics, name):
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a DataFrame shaped like table, got {type(frame).__name__}")
+    missing = [m for m in metrics if m not in frame.columns]
+    if missing or not table.index.isin(frame.index).all():
+        raise ValueError(f"{name} must have the rows of table and the columns {metrics}")
+    return frame.loc[table.index, metrics].to_numpy(dtype=float)
+
+
 def plot_metric_bars(table: pd.DataFrame, metrics, *, ax=None, title: str = "Offline metrics",
-                     xlabel: str = "metric", ylabel: str = "score"):
+                     xlabel: str = "metric", ylabel: str = "score", ci_low=None, ci_high=None):
     """Grouped bars: one group per metric, one bar per system (the rows of ``table``).
 
     Parameters
@@ -55,6 +68,9 @@ def plot_metric_bars(table: pd.DataFrame, metrics, *, ax=None, title: str = "Off
         Columns to draw.
     ax : matplotlib.axes.Axes, optional
     title, xlabel, ylabel : str
+    ci_low, ci_high : pandas.DataFrame, optional
+        Lower and upper confidence bounds of each value, shaped like ``table`` (same rows and
+        metric columns); drawn as error bars. Give both or neither.
 
     Returns
     -------
@@ -66,13 +82,25 @@ def plot_metric_bars(table: pd.DataFrame, metrics, *, ax=None, title: str = "Off
     missing = [m for m in metrics if m not in table.columns]
     if not metrics or missing:
         raise ValueError(f"metrics must name columns of table; missing: {missing or 'all'}")
+    if (ci_low is None) != (ci_high is None):
+        raise ValueError("give both ci_low and ci_high, or neither")
+    values = table[metrics].to_numpy(dtype=float)
+    yerr = None
+    if ci_low is not None:
+        low = _ci_frame(ci_low, table, metrics, "ci_low")
+        high = _ci_frame(ci_high, table, metrics, "ci_high")
+        if np.any(low > values + 1e-12) or np.any(high < values - 1e-12):
+            raise ValueError("ci_low must be <= table <= ci_high everywhere")
+        yerr = np.stack([values - low, high - values])  # (2, systems, metrics)
     ax = _axes(ax)
     n = len(table)
     width = 0.8 / n
     x = np.arange(len(metrics))
-    for i, (name, row) in enumerate(table[metrics].iterrows()):
-        ax.bar(x + (i - (n - 1) / 2) * width, row.to_numpy(dtype=float), width, label=str(name),
-               color=PALETTE[i % len(PALETTE)])
+    for i, name in enumerate(table.index):
+        ax.bar(x + (i - (n - 1) / 2) * width, values[i], width, label=str(name),
+               color=PALETTE[i % len(PALETTE)],
+               yerr=None if yerr is None else yerr[:, i, :], capsize=2 if yerr is not None else 0,
+               error_kw={"elinewidth": 1, "ecolor": "black"})
     ax.set_xticks(x, metrics)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -81,7 +109,8 @@ def plot_metric_bars(table: pd.DataFrame, metrics, *, ax=None, title: str = "Off
     return ax
 
 
-def plot_recall_vs_qps(sweep: pd.DataFrame, *, ax=None, target_recall: float | None = None):
+def plot_recall_vs_qps(sweep: pd.DataFrame, *, ax=None, target_recall: float | None = None,
+                       k: int | None = None):
     """The ANN trade-off: recall@k against queries per second, one line per index.
 
     Parameters
@@ -90,7 +119,10 @@ def plot_recall_vs_qps(sweep: pd.DataFrame, *, ax=None, target_recall: float | N
         The output of :func:`utils.retrieval.sweep`.
     ax : matplotlib.axes.Axes, optional
     target_recall : float, optional
-        Draw a horizontal line at this recall.
+        Draw a vertical line at this recall.
+    k : int, optional
+        The cut-off the sweep used, written into the axis label (``recall@10``); without it the
+        label says ``recall@k``.
 
     Returns
     -------
@@ -106,12 +138,14 @@ def plot_recall_vs_qps(sweep: pd.DataFrame, *, ax=None, target_recall: float | N
         if len(group) > 1:
             for _, row in group.iterrows():
                 ax.annotate(f"{row['value']:g}", (row["recall_at_k"], row["qps"]),
-                            textcoords="offset points", xytext=(4, 4), fontsize=7)
+                            textcoords="offset points", xytext=(4, 4), fontsize=MIN_FONT_SIZE)
     if target_recall is not None:
         ax.axvline(target_recall, color="grey", linestyle="--", linewidth=1,
                    label=f"recall target {target_recall:g}")
     ax.set_yscale("log")
-    ax.set_xlabel("recall@k against exact search")
+    if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1):
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+    ax.set_xlabel(f"recall@{k if k is not None else 'k'} against exact search")
     ax.set_ylabel("queries per second (log scale)")
     ax.set_title("Approximate search: speed against recall")
     ax.legend()
@@ -206,5 +240,52 @@ def plot_image_grid(images, *, titles=None, ncols: int = 11, cmap: str = "gray_r
         if i < len(arr):
             ax.imshow(arr[i], cmap=cmap, interpolation="nearest")
             if titles is not None:
-                ax.set_title(titles[i], fontsize=7)
+                ax.set_title(titles[i], fontsize=MIN_FONT_SIZE)
     return fig
+
+
+def plot_metric_vs_cost(table: pd.DataFrame, *, cost: str, metric: str, low: str, high: str, ax=None,
+                        log_cost: bool = True, xlabel: str | None = None, ylabel: str | None = None,
+                        title: str = "Quality against cost"):
+    """One point per system: a metric with its confidence interval against a cost (memory, time).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Indexed by system name, with the columns named by ``cost``, ``metric``, ``low``, ``high``.
+    cost, metric, low, high : str
+        Columns: the cost (x axis), the metric (y) and its confidence bounds (error bars).
+    ax : matplotlib.axes.Axes, optional
+    log_cost : bool, default True
+        Logarithmic cost axis (costs often span orders of magnitude).
+    xlabel, ylabel : str, optional
+        Default to the column names.
+    title : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        raise TypeError("table must be a non-empty pandas DataFrame indexed by system")
+    missing = [c for c in (cost, metric, low, high) if c not in table.columns]
+    if missing:
+        raise ValueError(f"table has no column(s) {missing}")
+    x = table[cost].to_numpy(dtype=float)
+    y = table[metric].to_numpy(dtype=float)
+    lo, hi = table[low].to_numpy(dtype=float), table[high].to_numpy(dtype=float)
+    if np.any(lo > y + 1e-12) or np.any(hi < y - 1e-12):
+        raise ValueError(f"{low} <= {metric} <= {high} must hold on every row")
+    if log_cost and np.any(x <= 0):
+        raise ValueError(f"{cost} must be > 0 on a logarithmic axis")
+    ax = _axes(ax)
+    for i, name in enumerate(table.index):
+        ax.errorbar(x[i], y[i], yerr=[[y[i] - lo[i]], [hi[i] - y[i]]], fmt="o", capsize=3,
+                    color=PALETTE[i % len(PALETTE)], label=str(name))
+    if log_cost:
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel or cost)
+    ax.set_ylabel(ylabel or metric)
+    ax.set_title(title)
+    ax.legend(fontsize=MIN_FONT_SIZE + 1)
+    return ax

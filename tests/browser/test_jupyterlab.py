@@ -2,7 +2,9 @@
 
 Starts `jupyter lab` on 127.0.0.1 with a throwaway token, opens the notebook (no kernel is
 needed to render Markdown) and checks that jupyterlab-myst turned ":::{dropdown}" into a
-collapsible element instead of showing the raw directive.
+collapsible element instead of showing the raw directive, and that the code of the exercise
+solutions starts collapsed (cell metadata ``jupyter.source_hidden``), so a learner can try an
+exercise before seeing its answer.
 """
 from __future__ import annotations
 
@@ -15,9 +17,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from scripts.toc import ROOT
+
+CHAPTER = "chapters/02_visual_search.ipynb"
 
 
 def free_port() -> int:
@@ -71,10 +76,17 @@ def test_dropdowns_render_in_jupyterlab(lab, page):
             route.abort()
 
     page.route("**/*", on_route)
-    page.goto(f"{base}/lab/tree/chapters/02_visual_search.ipynb?token={token}")
+    page.goto(f"{base}/lab/tree/{CHAPTER}?token={token}")
     # jupyterlab-myst renders a dropdown as <details class="... dropdown ..."> in the notebook.
     page.wait_for_selector(".jp-Notebook details", timeout=60_000)
     assert page.locator(".jp-Notebook details").count() >= 3
     raw = page.locator(".jp-MarkdownOutput", has_text=":::{dropdown}").count()
     assert raw == 0, "MyST dropdowns are shown as raw text"
     assert not [u for u in external if "127.0.0.1" not in u and not u.startswith("data:")], external
+    # Code cells with source_hidden show JupyterLab's "..." placeholder instead of their source.
+    hidden = sum(1 for c in nbformat.read(ROOT / CHAPTER, as_version=4).cells
+                 if c.cell_type == "code" and c.metadata.get("jupyter", {}).get("source_hidden"))
+    assert hidden >= 2, f"{CHAPTER}: expected the solutions' code cells to be marked source_hidden"
+    page.wait_for_selector(".jp-Notebook .jp-InputPlaceholder", timeout=30_000)
+    shown = page.locator(".jp-Notebook .jp-InputPlaceholder").count()
+    assert shown == hidden, f"{shown} collapsed inputs in JupyterLab, {hidden} cells marked source_hidden"

@@ -2,6 +2,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.ndimage import shift as nd_shift
 from sklearn.datasets import load_breast_cancer, load_digits
 
 from utils.datasets import (
@@ -10,6 +11,7 @@ from utils.datasets import (
     make_ann_benchmark,
     make_visual_search_data,
 )
+from utils.datasets.visual_search import photograph, shift_images, shifted_views
 
 # --------------------------------------------------------------------------------------------
 # load_cancer_screening
@@ -172,3 +174,68 @@ def test_visual_search_clean_queries_are_the_held_out_digits():
 
     clean = make_visual_search_data(max_shift=0, noise=0.0)
     np.testing.assert_array_equal(clean.query_images, load_digits().images[1200:].astype(np.float32))
+
+
+# --------------------------------------------------------------------------------------------
+# photograph, shift_images, shifted_views
+# --------------------------------------------------------------------------------------------
+
+def test_make_visual_search_data_queries_are_photographs_of_the_held_out_digits():
+    data = make_visual_search_data(random_state=4)
+    held_out = load_digits().images[1200:].astype(np.float32)
+    np.testing.assert_array_equal(data.query_images, photograph(held_out, random_state=4))
+
+
+def test_photograph_shifts_every_image_and_adds_noise():
+    images = load_digits().images[:200].astype(np.float32)
+    shifted = photograph(images, max_shift=1, noise=0.0, random_state=0)
+    assert shifted.dtype == np.float32 and shifted.shape == images.shape
+    assert not any(np.array_equal(a, b) for a, b in zip(shifted, images, strict=True))
+    # each photo is one of the 8 off-centre shifts of its scan
+    for a, b in zip(shifted[:20], images[:20], strict=True):
+        assert any(np.array_equal(a, shift_images(b[None], dy, dx)[0])
+                   for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx)
+    noisy = photograph(images, max_shift=0, noise=1.5, random_state=0)
+    assert noisy.min() >= 0 and noisy.max() <= 16 and not np.array_equal(noisy, images)
+    np.testing.assert_array_equal(photograph(images, max_shift=0, noise=0.0), images)
+    # the same seed gives the same shifts whatever the noise
+    quiet = photograph(images, max_shift=1, noise=0.0, random_state=7)
+    loud = photograph(images, max_shift=1, noise=3.0, random_state=7)
+    assert np.mean(np.abs(loud - quiet)) < 3.0
+    assert np.array_equal(photograph(images, random_state=7), photograph(images, random_state=7))
+
+
+@pytest.mark.parametrize(("dy", "dx"), [(0, 0), (1, 0), (0, -1), (-1, 1), (2, -3), (8, 0), (-9, 9)])
+def test_shift_images_matches_scipy(dy, dx):
+    images = load_digits().images[:30].astype(np.float32)
+    expected = np.stack([nd_shift(im, (dy, dx), order=0, mode="constant", cval=0.0) for im in images])
+    np.testing.assert_array_equal(shift_images(images, dy, dx), expected)
+
+
+def test_shifted_views_layout():
+    images = load_digits().images[:5].astype(np.float32)
+    views, items = shifted_views(images, 1)
+    assert views.shape == (45, 8, 8) and items.tolist() == np.repeat(np.arange(5), 9).tolist()
+    np.testing.assert_array_equal(views[4], images[0])           # the centre view of item 0
+    np.testing.assert_array_equal(views[9 + 0], shift_images(images[1:2], -1, -1)[0])
+    cross, cross_items = shifted_views(images, 1, cross_only=True)
+    assert cross.shape == (25, 8, 8) and np.bincount(cross_items).tolist() == [5] * 5
+    same, _ = shifted_views(images, 0)
+    np.testing.assert_array_equal(same, images)
+    assert shifted_views(images, 2)[0].shape == (125, 8, 8)
+
+
+@pytest.mark.parametrize(("func", "args", "kwargs", "exc", "match"), [
+    (photograph, (np.ones((3, 8)),), {}, ValueError, "images"),
+    (photograph, (np.ones((3, 8, 8)),), {"max_shift": -1}, ValueError, "max_shift"),
+    (photograph, (np.ones((3, 8, 8)),), {"noise": -1.0}, ValueError, "noise"),
+    (photograph, (np.full((3, 8, 8), np.nan),), {}, ValueError, "images"),
+    (shift_images, (np.ones((3, 8, 8)), 1.5, 0), {}, TypeError, "dy"),
+    (shift_images, (np.ones((3, 8, 8)), 0, "1"), {}, TypeError, "dx"),
+    (shift_images, (np.ones((0, 8, 8)), 0, 0), {}, ValueError, "images"),
+    (shifted_views, (np.ones((3, 8, 8)),), {"max_shift": 1.0}, TypeError, "max_shift"),
+    (shifted_views, (np.ones(8),), {}, ValueError, "images"),
+])
+def test_photo_helpers_bad_input(func, args, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        func(*args, **kwargs)

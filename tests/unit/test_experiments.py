@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import norm
 from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -15,7 +17,11 @@ from utils.experiments import (
     ab_test_sample_size,
     bootstrap_diff_ci,
     bootstrap_metric_diff_ci,
+    clustered_ab_test_sample_size,
+    design_effect,
     simulate_ab_test,
+    simulate_clustered_ab_test,
+    simulated_clustered_power,
 )
 
 
@@ -333,3 +339,146 @@ def test_simulate_ab_test_false_positive_rate_is_about_alpha():
 def test_simulate_ab_test_bad_input(args, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         simulate_ab_test(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# ab_test_sample_size: low power and NumPy scalars (issue 6)
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("alpha", "power"), [(0.1, 0.05), (0.1, 0.01), (0.05, 0.025), (0.2, 0.08)])
+def test_ab_test_sample_size_rejects_power_at_or_below_half_alpha(alpha, power):
+    # below alpha / 2 the z terms cancel and the formula returned sizes such as 1
+    with pytest.raises(ValueError, match="power"):
+        ab_test_sample_size(0.1, 0.1, alpha=alpha, power=power)
+
+
+def test_ab_test_sample_size_just_above_half_alpha_is_valid_and_grows_with_power():
+    sizes = [ab_test_sample_size(0.1, 0.1, alpha=0.1, power=pw) for pw in (0.06, 0.2, 0.5, 0.8, 0.95)]
+    assert sizes == sorted(sizes) and len(set(sizes)) == len(sizes)
+
+
+@pytest.mark.parametrize("lift", [np.float64(0.1), np.float32(0.1), np.array(0.1)[()], 0.1])
+def test_ab_test_sample_size_accepts_numpy_scalar_lifts(lift):
+    expected = ab_test_sample_size(0.1, 0.1)
+    assert ab_test_sample_size(np.float64(0.1), lift) == pytest.approx(expected, rel=1e-4)
+
+
+def test_ab_test_sample_size_accepts_numpy_integer_lift():
+    assert ab_test_sample_size(0.1, np.int64(1)) == ab_test_sample_size(0.1, 1)
+
+
+@given(p=st.floats(0.01, 0.5), lift=st.floats(0.02, 0.8), alpha=st.floats(0.001, 0.2),
+       power=st.floats(0.5, 0.99))
+@settings(max_examples=60, deadline=None)
+def test_ab_test_sample_size_property_matches_formula_and_is_positive(p, lift, alpha, power):
+    n = ab_test_sample_size(p, lift, alpha=alpha, power=power)
+    assert n >= 1 and n == math.ceil(_textbook_n(p, lift, alpha, power))
+
+
+# --------------------------------------------------------------------------------------------
+# design effect, clustered sample size and clustered simulation
+# --------------------------------------------------------------------------------------------
+
+def test_design_effect_values():
+    assert design_effect(10, 0.1) == pytest.approx(1.9)
+    assert design_effect(1, 0.7) == 1.0          # one request per user: no clustering
+    assert design_effect(25, 0.0) == 1.0         # independent requests
+    assert design_effect(5, 1.0) == 5.0          # perfectly correlated: one user counts once
+
+
+@given(m=st.floats(1, 200), icc=st.floats(0, 1), icc2=st.floats(0, 1))
+@settings(max_examples=80, deadline=None)
+def test_design_effect_properties(m, icc, icc2):
+    d = design_effect(m, icc)
+    assert 1.0 <= d <= m + 1e-9
+    if icc <= icc2:
+        assert d <= design_effect(m, icc2) + 1e-12
+
+
+@pytest.mark.parametrize(("args", "exc", "match"), [
+    ((0.5, 0.1), ValueError, "requests_per_user"),
+    ((0, 0.1), ValueError, "requests_per_user"),
+    (("5", 0.1), TypeError, "requests_per_user"),
+    ((5, 1.5), ValueError, "icc"),
+    ((5, -0.1), ValueError, "icc"),
+    ((5, np.nan), ValueError, "icc"),
+])
+def test_design_effect_bad_input(args, exc, match):
+    with pytest.raises(exc, match=match):
+        design_effect(*args)
+
+
+def test_clustered_sample_size_is_per_request_size_times_design_effect_over_requests():
+    n_req = ab_test_sample_size(0.1, 0.2)
+    users = clustered_ab_test_sample_size(0.1, 0.2, requests_per_user=8, icc=0.1)
+    assert users == math.ceil(n_req * design_effect(8, 0.1) / 8)
+    # without correlation, users x requests = the per-request size
+    assert clustered_ab_test_sample_size(0.1, 0.2, requests_per_user=8, icc=0.0) == math.ceil(n_req / 8)
+    # fully correlated requests: each user is worth one request
+    assert clustered_ab_test_sample_size(0.1, 0.2, requests_per_user=8, icc=1.0) == n_req
+
+
+@given(m=st.integers(1, 50), icc=st.floats(0, 1), lift=st.floats(0.05, 0.5))
+@settings(max_examples=60, deadline=None)
+def test_clustered_sample_size_never_needs_fewer_requests_than_naive(m, icc, lift):
+    users = clustered_ab_test_sample_size(0.1, lift, requests_per_user=m, icc=icc)
+    assert users * m >= ab_test_sample_size(0.1, lift) - m   # rounding of users to whole users
+
+
+def test_clustered_sample_size_bad_input():
+    with pytest.raises(ValueError, match="power"):
+        clustered_ab_test_sample_size(0.1, 0.1, requests_per_user=5, icc=0.1, alpha=0.1, power=0.05)
+    with pytest.raises(ValueError, match="icc"):
+        clustered_ab_test_sample_size(0.1, 0.1, requests_per_user=5, icc=2.0)
+
+
+def test_simulate_clustered_ab_test_is_deterministic_and_reports_users():
+    a = simulate_clustered_ab_test(0.1, 0.15, 2000, 5, 0.1, random_state=3)
+    assert a == simulate_clustered_ab_test(0.1, 0.15, 2000, 5, 0.1, random_state=3)
+    assert a != simulate_clustered_ab_test(0.1, 0.15, 2000, 5, 0.1, random_state=4)
+    assert (a.n_a, a.n_b) == (2000, 2000)
+    assert a.low < a.diff < a.high and a.low > 0 and a.p_value < 1e-3
+    r = simulate_clustered_ab_test(0.1, 0.15, 2000, 5, 0.1, analysis="request", random_state=3)
+    assert (r.n_a, r.n_b) == (10_000, 10_000)
+    # same draws: the naive analysis sees the same difference but a narrower interval
+    assert r.diff == pytest.approx(a.diff)
+    assert r.high - r.low < a.high - a.low
+
+
+def test_simulated_clustered_power_matches_the_design_effect_and_the_naive_size_does_not():
+    p, lift, m, icc = 0.10, 0.2, 8, 0.1
+    naive_users = math.ceil(ab_test_sample_size(p, lift) / m)
+    users = clustered_ab_test_sample_size(p, lift, requests_per_user=m, icc=icc)
+    powered = simulated_clustered_power(p, p * (1 + lift), users, m, icc, n_tests=800, random_state=1)
+    naive = simulated_clustered_power(p, p * (1 + lift), naive_users, m, icc, n_tests=800, random_state=2)
+    assert abs(powered - 0.8) < 0.05
+    assert naive < 0.7
+
+
+def test_simulated_clustered_power_false_positive_rates():
+    p, m, icc, users = 0.1, 8, 0.1, 500
+    user = simulated_clustered_power(p, p, users, m, icc, n_tests=1000, random_state=5)
+    naive = simulated_clustered_power(p, p, users, m, icc, n_tests=1000, analysis="request", random_state=5)
+    assert 0.025 <= user <= 0.08          # the user-level test keeps its 5 % level
+    assert naive > 0.09                   # the per-request test is overconfident under clustering
+    # with independent requests both are calibrated
+    indep = simulated_clustered_power(p, p, users, m, 0.0, n_tests=1000, analysis="request", random_state=6)
+    assert 0.025 <= indep <= 0.08
+
+
+@pytest.mark.parametrize(("func", "args", "kwargs", "exc", "match"), [
+    (simulate_clustered_ab_test, (0.0, 0.1, 100, 5, 0.1), {}, ValueError, "p_control"),
+    (simulate_clustered_ab_test, (0.1, 1.0, 100, 5, 0.1), {}, ValueError, "p_treatment"),
+    (simulate_clustered_ab_test, (0.1, 0.2, 1, 5, 0.1), {}, ValueError, "n_users_per_arm"),
+    (simulate_clustered_ab_test, (0.1, 0.2, 100, 0, 0.1), {}, ValueError, "requests_per_user"),
+    (simulate_clustered_ab_test, (0.1, 0.2, 100, 2.5, 0.1), {}, TypeError, "requests_per_user"),
+    (simulate_clustered_ab_test, (0.1, 0.2, 100, 5, 1.0), {}, ValueError, "icc"),
+    (simulate_clustered_ab_test, (0.1, 0.2, 100, 5, 0.1), {"analysis": "x"}, ValueError, "analysis"),
+    (simulated_clustered_power, (0.1, 0.2, 100, 5, -0.1), {}, ValueError, "icc"),
+    (simulated_clustered_power, (0.1, 0.2, 100, 5, 0.1), {"n_tests": 5}, ValueError, "n_tests"),
+    (simulated_clustered_power, (0.1, 0.2, 100, 5, 0.1), {"alpha": 0}, ValueError, "alpha"),
+    (simulated_clustered_power, (0.1, 0.2, 100, 5, 0.1), {"analysis": "x"}, ValueError, "analysis"),
+])
+def test_clustered_simulation_bad_input(func, args, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        func(*args, **kwargs)

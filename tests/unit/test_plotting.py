@@ -11,6 +11,7 @@ from utils.plotting import (
     PALETTE,
     plot_image_grid,
     plot_metric_bars,
+    plot_metric_vs_cost,
     plot_psi,
     plot_recall_vs_qps,
     plot_shift,
@@ -202,3 +203,79 @@ def test_plot_image_grid():
 def test_plot_image_grid_bad_input(images, titles, match):
     with pytest.raises(ValueError, match=match):
         plot_image_grid(images, titles=titles)
+
+
+# --------------------------------------------------------------------------------------------
+# confidence intervals, the real cut-off and font sizes (review lesson 8)
+# --------------------------------------------------------------------------------------------
+
+def test_plot_metric_bars_draws_confidence_intervals(metric_table):
+    low, high = metric_table - 0.05, metric_table + 0.1
+    ax = plot_metric_bars(metric_table, ["recall@10", "mrr"], ci_low=low, ci_high=high)
+    assert len(ax.patches) == 4
+    caps = [line for line in ax.lines if len(line.get_xdata()) > 0]
+    assert caps  # error-bar caps are drawn
+    segments = [c for c in ax.collections if len(c.get_segments())]
+    spans = sorted(round(seg[1][1] - seg[0][1], 6) for c in segments for seg in c.get_segments())
+    assert spans == pytest.approx([0.15] * 4)
+
+
+@pytest.mark.parametrize(("low", "high", "exc", "match"), [
+    ("table", None, ValueError, "both"),
+    ([0.1], "table", TypeError, "ci_low"),
+    ("shifted_up", "table", ValueError, "ci_low"),
+    ("missing_row", "table", ValueError, "ci_low"),
+])
+def test_plot_metric_bars_bad_intervals(metric_table, low, high, exc, match):
+    frames = {"table": metric_table, "shifted_up": metric_table + 0.5, "missing_row": metric_table.iloc[:1]}
+    low = frames.get(low, low) if isinstance(low, str) else low
+    high = frames.get(high, high) if isinstance(high, str) else high
+    with pytest.raises(exc, match=match):
+        plot_metric_bars(metric_table, ["mrr"], ci_low=low, ci_high=high)
+
+
+def test_plot_recall_vs_qps_names_the_cut_off(sweep_table):
+    assert plot_recall_vs_qps(sweep_table, k=10).get_xlabel() == "recall@10 against exact search"
+    assert "recall@k" in plot_recall_vs_qps(sweep_table).get_xlabel()
+    with pytest.raises(ValueError, match="k"):
+        plot_recall_vs_qps(sweep_table, k=0)
+
+
+def test_figure_text_is_at_least_8_pt(sweep_table):
+    ax = plot_recall_vs_qps(sweep_table, k=10)
+    assert min(t.get_fontsize() for t in ax.texts) >= 8
+    fig = plot_image_grid(np.zeros((3, 8, 8)), titles=["a", "b", "c"], ncols=3)
+    assert min(a.title.get_fontsize() for a in fig.axes if a.get_title()) >= 8
+
+
+def test_plot_metric_vs_cost():
+    table = pd.DataFrame({"bytes": [256, 2304, 64], "MRR": [0.55, 0.97, 0.45],
+                          "low": [0.52, 0.95, 0.42], "high": [0.58, 0.98, 0.48]},
+                         index=["raw", "raw x9", "nca"])
+    ax = plot_metric_vs_cost(table, cost="bytes", metric="MRR", low="low", high="high",
+                             xlabel="bytes per item", ylabel="MRR")
+    assert ax.get_xscale() == "log" and ax.get_xlabel() == "bytes per item" and ax.get_ylabel() == "MRR"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["raw", "raw x9", "nca"]
+    assert plot_metric_vs_cost(table, cost="bytes", metric="MRR", low="low", high="high",
+                               log_cost=False).get_xscale() == "linear"
+
+
+@pytest.mark.parametrize(("change", "exc", "match"), [
+    ("empty", TypeError, "table"),
+    ("no_column", ValueError, "column"),
+    ("low_above", ValueError, "low"),
+    ("zero_cost", ValueError, "bytes"),
+])
+def test_plot_metric_vs_cost_bad_input(change, exc, match):
+    table = pd.DataFrame({"bytes": [256.0, 64.0], "MRR": [0.5, 0.4], "low": [0.45, 0.35],
+                          "high": [0.55, 0.45]})
+    if change == "empty":
+        table = table.iloc[:0]
+    elif change == "no_column":
+        table = table.drop(columns="high")
+    elif change == "low_above":
+        table["low"] = 0.9
+    else:
+        table.loc[0, "bytes"] = 0.0
+    with pytest.raises(exc, match=match):
+        plot_metric_vs_cost(table, cost="bytes", metric="MRR", low="low", high="high")

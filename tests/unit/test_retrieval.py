@@ -20,7 +20,7 @@ N, D, M, K = 2000, 16, 50, 10
 NLIST = 16
 # Small data: PQ codes of 4 bits (16 centroids per sub-quantiser) train quietly on 2,000 points.
 PARAMS = {"flat": {}, "ivf": {"nlist": NLIST}, "hnsw": {"hnsw_m": 16}, "pq": {"pq_m": 4, "pq_nbits": 4},
-          "sq8": {}}
+          "sq8": {}, "ivfpq": {"nlist": NLIST, "pq_m": 4, "pq_nbits": 4}}
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def _brute_force(x, q, k, metric):
 
 
 def test_kinds():
-    assert KINDS == ("flat", "ivf", "hnsw", "pq", "sq8")
+    assert KINDS == ("flat", "ivf", "hnsw", "pq", "sq8", "ivfpq")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -67,7 +67,9 @@ def test_build_index_each_kind(data, kind, metric):
     assert result.ids.shape == (M, K) and result.scores.shape == (M, K)
     assert np.all((result.ids >= 0) & (result.ids < N))
     exact = exact_search(x, q, K, metric=metric)
-    assert recall_against_exact(exact.ids, result.ids) > 0.3  # approximate, not random
+    # approximate, not random (random ids would find 10 / 2,000 = 0.005); IVF-PQ's coarse 4-bit
+    # codes searched in one cell are the roughest of all
+    assert recall_against_exact(exact.ids, result.ids) > (0.1 if kind == "ivfpq" else 0.3)
 
 
 @pytest.mark.parametrize("metric", ["ip", "l2"])
@@ -152,7 +154,7 @@ def test_hnsw_build_is_deterministic(data):
     np.testing.assert_array_equal(faiss.serialize_index(a), faiss.serialize_index(b))
 
 
-@pytest.mark.parametrize("kind", ["ivf", "pq"])
+@pytest.mark.parametrize("kind", ["ivf", "pq", "ivfpq"])
 def test_trained_indexes_are_deterministic_with_a_seed(data, kind):
     x, q = data
     a = search(build_index(x, kind, random_state=3, **PARAMS[kind]), q, K)
@@ -174,6 +176,33 @@ def test_index_bytes(data, indexes):
     assert sizes["flat"] == pytest.approx(N * D * 4, rel=0.01)
     assert sizes["sq8"] < sizes["flat"] and sizes["pq"] < sizes["sq8"]
     assert sizes["hnsw"] > sizes["flat"]  # vectors plus the graph
+    assert sizes["ivfpq"] < sizes["ivf"]  # codes (and 8-byte ids) instead of float32 vectors
+
+
+def test_ivfpq_is_an_ivf_index_with_nprobe_and_counted_distances(data, indexes):
+    x, q = data
+    index = indexes["ivfpq"]
+    assert isinstance(index, faiss.IndexIVFPQ) and index.nlist == NLIST and index.pq.M == 4
+    few, many = search(index, q, K, nprobe=1), search(index, q, K, nprobe=NLIST)
+    assert index.nprobe == NLIST
+    assert few.distances_per_query < many.distances_per_query
+    assert many.distances_per_query == pytest.approx(N + NLIST)  # every code scanned + centroids
+    exact = exact_search(x, q, K)
+    assert recall_against_exact(exact.ids, many.ids) >= recall_against_exact(exact.ids, few.ids)
+
+
+def test_n_train_trains_on_a_sample_but_adds_every_vector(data):
+    x, q = data
+    full = build_index(x, "ivf", nlist=NLIST)
+    sampled = build_index(x, "ivf", nlist=NLIST, n_train=700)
+    assert sampled.ntotal == full.ntotal == N
+    centroids = sampled.quantizer.reconstruct_n(0, NLIST)
+    assert not np.array_equal(centroids, full.quantizer.reconstruct_n(0, NLIST))
+    again = build_index(x, "ivf", nlist=NLIST, n_train=700)
+    np.testing.assert_array_equal(search(sampled, q, K, nprobe=2).ids, search(again, q, K, nprobe=2).ids)
+    # a sample at least as large as the data is the data itself
+    big = build_index(x, "ivf", nlist=NLIST, n_train=N)
+    np.testing.assert_array_equal(search(big, q, K, nprobe=2).ids, search(full, q, K, nprobe=2).ids)
 
 
 def test_sweep_table(data):
@@ -181,23 +210,24 @@ def test_sweep_table(data):
     configs = [{"kind": "ivf", "nlist": NLIST, "nprobe": [1, 4, NLIST]},
                {"kind": "hnsw", "hnsw_m": 16, "ef_search": [16, 64]},
                {"kind": "pq", "pq_m": 4, "pq_nbits": 4},
-               {"kind": "sq8"}]
+               {"kind": "sq8"},
+               {"kind": "ivfpq", "nlist": NLIST, "pq_m": 4, "pq_nbits": 4, "nprobe": [2, NLIST]}]
     table = sweep(x, q, K, configs=configs, timing_repeats=1)
     assert isinstance(table, pd.DataFrame)
     assert list(table.columns) == ["index", "param", "value", "recall_at_k", "distances_per_query",
                                    "fewer_distances", "ms_per_query", "qps", "speedup", "build_s",
                                    "bytes"]
-    assert len(table) == 1 + 3 + 2 + 1 + 1
+    assert len(table) == 1 + 3 + 2 + 1 + 1 + 2
     first = table.iloc[0]
     assert first["index"] == "flat" and first["recall_at_k"] == 1.0
     assert first["distances_per_query"] == N
     assert first["fewer_distances"] == 1.0 and first["speedup"] == 1.0
     assert table["index"].tolist()[1:] == ["ivf nlist=16"] * 3 + ["hnsw hnsw_m=16"] * 2 + [
-        "pq pq_m=4 pq_nbits=4", "sq8"]
-    assert table["param"].tolist() == ["-"] + ["nprobe"] * 3 + ["ef_search"] * 2 + ["-", "-"]
-    assert table["value"].tolist() == [0, 1, 4, NLIST, 16, 64, 0, 0]
+        "pq pq_m=4 pq_nbits=4", "sq8"] + ["ivfpq nlist=16 pq_m=4 pq_nbits=4"] * 2
+    assert table["param"].tolist() == ["-"] + ["nprobe"] * 3 + ["ef_search"] * 2 + ["-", "-"] + ["nprobe"] * 2
+    assert table["value"].tolist() == [0, 1, 4, NLIST, 16, 64, 0, 0, 2, NLIST]
     assert table["recall_at_k"].between(0, 1).all()
-    ivf = table[table["param"] == "nprobe"]
+    ivf = table[table["index"] == "ivf nlist=16"]
     assert ivf["recall_at_k"].is_monotonic_increasing and ivf["recall_at_k"].iloc[-1] == 1.0
     assert ivf["fewer_distances"].iloc[0] > 1
     np.testing.assert_allclose(table["fewer_distances"], N / table["distances_per_query"])
@@ -311,6 +341,12 @@ def test_rerank_filter_bad_vectors(vectors, exc):
     (np.ones((300, 16)), "pq", {"pq_m": 5}, ValueError, "pq_m"),           # does not divide d
     (np.ones((50, 16)), "pq", {"pq_m": 4, "pq_nbits": 8}, ValueError, "pq_nbits"),
     (np.ones((50, 16)), "pq", {"pq_m": 0}, ValueError, "pq_m"),
+    (np.ones((300, 16)), "ivfpq", {"nlist": 8, "pq_m": 5}, ValueError, "pq_m"),
+    (np.ones((300, 16)), "ivfpq", {"nlist": 8, "pq_m": 4, "pq_nbits": 9}, ValueError, "pq_nbits"),
+    (np.ones((300, 16)), "ivfpq", {"nlist": 400, "pq_m": 4, "pq_nbits": 4}, ValueError, "nlist"),
+    (np.ones((300, 16)), "ivfpq", {"nlist": 8, "pq_m": 4, "pq_niter": 0}, ValueError, "pq_niter"),
+    (np.ones((300, 16)), "ivf", {"nlist": 8, "n_train": 0}, ValueError, "n_train"),
+    (np.ones((300, 16)), "ivf", {"nlist": 8, "n_train": 2.5}, TypeError, "n_train"),
     (np.ones((50, 16)), "flat", {"random_state": -1}, ValueError, "random_state"),
     (np.ones((50, 16)), "flat", {"random_state": 1.5}, TypeError, "random_state"),
 ])

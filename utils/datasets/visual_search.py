@@ -17,8 +17,13 @@ from .._validation import check_positive_int, check_positive_number, rng_from
 __all__ = [
     "VisualSearchData",
     "make_visual_search_data",
+    "photograph",
+    "shift_images",
+    "shifted_views",
     "make_ann_benchmark",
 ]
+
+PIXEL_MAX = 16.0  # the digits' largest intensity
 
 
 @dataclass
@@ -84,19 +89,112 @@ def make_visual_search_data(n_catalog: int = 1200, *, max_shift: int = 1, noise:
     n_catalog = check_positive_int(n_catalog, "n_catalog", minimum=10)
     if n_catalog > len(digits.images) - 10:
         raise ValueError(f"n_catalog must leave at least 10 queries, got {n_catalog}")
+    images, labels = digits.images.astype(np.float32), digits.target
+    queries = photograph(images[n_catalog:], max_shift=max_shift, noise=noise, random_state=random_state)
+    return VisualSearchData(images[:n_catalog], labels[:n_catalog], queries, labels[n_catalog:])
+
+
+def _check_images(images, name: str = "images") -> np.ndarray:
+    arr = np.asarray(images, dtype=np.float32)
+    if arr.ndim != 3 or arr.shape[0] == 0 or arr.shape[1] == 0 or arr.shape[2] == 0:
+        raise ValueError(f"{name} must have shape (n, height, width), got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return arr
+
+
+def photograph(images, *, max_shift: int = 1, noise: float = 1.5, random_state=0) -> np.ndarray:
+    """Turn clean digit scans into "user photos": a random shift, then Gaussian pixel noise.
+
+    Each image is moved by ``(dy, dx)`` drawn uniformly from ``-max_shift..max_shift`` (redrawn
+    while both are zero, so every photo is off-centre), the uncovered border filled with 0; then
+    noise of standard deviation ``noise`` is added and pixels are clipped to 0-16. All shifts are
+    drawn before the noise, so with the same seed ``noise`` only rescales the same noise draw.
+    :func:`make_visual_search_data` makes its queries with it; a chapter can photograph catalogue
+    images too (a validation split, training anchors).
+
+    Parameters
+    ----------
+    images : array-like of shape (n, h, w)
+    max_shift : int, default 1
+        Largest translation in pixels (0 disables it).
+    noise : float, default 1.5
+    random_state : int, numpy.random.Generator or None, default 0
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, h, w), float32
+    """
+    photos = _check_images(images).copy()
     max_shift = check_positive_int(max_shift, "max_shift", minimum=0)
     noise = check_positive_number(noise, "noise", allow_zero=True)
     rng = rng_from(random_state)
-    images, labels = digits.images.astype(np.float32), digits.target
-    queries = images[n_catalog:].copy()
-    for i in range(len(queries)):
+    for i in range(len(photos)):
         if max_shift:
             dy, dx = 0, 0
             while dy == 0 and dx == 0:
                 dy, dx = rng.integers(-max_shift, max_shift + 1, size=2)
-            queries[i] = nd_shift(queries[i], (dy, dx), order=0, mode="constant", cval=0.0)
-    queries = np.clip(queries + rng.normal(0.0, noise, size=queries.shape), 0, 16).astype(np.float32)
-    return VisualSearchData(images[:n_catalog], labels[:n_catalog], queries, labels[n_catalog:])
+            photos[i] = nd_shift(photos[i], (dy, dx), order=0, mode="constant", cval=0.0)
+    return np.clip(photos + rng.normal(0.0, noise, size=photos.shape), 0, PIXEL_MAX).astype(np.float32)
+
+
+def shift_images(images, dy: int, dx: int) -> np.ndarray:
+    """Move every image by ``dy`` rows and ``dx`` columns, filling the uncovered border with 0.
+
+    The same as :func:`scipy.ndimage.shift` with ``order=0, mode="constant"`` for whole pixels,
+    for a whole stack at once.
+
+    Parameters
+    ----------
+    images : array-like of shape (n, h, w)
+    dy, dx : int
+        Positive moves down / right.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, h, w), float32
+    """
+    arr = _check_images(images)
+    for value, name in ((dy, "dy"), (dx, "dx")):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    dy, dx = int(dy), int(dx)
+    out = np.zeros_like(arr)
+    h, w = arr.shape[1:]
+    if abs(dy) >= h or abs(dx) >= w:
+        return out
+    out[:, max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
+        arr[:, max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
+    return out
+
+
+def shifted_views(images, max_shift: int = 1, *, cross_only: bool = False):
+    """Every image under every shift of up to ``max_shift`` pixels: extra index entries per item.
+
+    Indexing these views makes a raw-pixel search tolerant to shifted queries (a photo matches the
+    view shifted the same way) at the price of ``n_views`` vectors per item.
+
+    Parameters
+    ----------
+    images : array-like of shape (n, h, w)
+    max_shift : int, default 1
+        ``(2 * max_shift + 1) ** 2`` views per image, the unshifted one included.
+    cross_only : bool, default False
+        Only the shifts along one axis (``4 * max_shift + 1`` views, e.g. 5 for ``max_shift=1``).
+
+    Returns
+    -------
+    views : numpy.ndarray of shape (n * n_views, h, w), float32
+        Grouped by item: rows ``i * n_views`` to ``(i + 1) * n_views - 1`` show item ``i``.
+    item_ids : numpy.ndarray of shape (n * n_views,)
+        The item each view shows.
+    """
+    arr = _check_images(images)
+    max_shift = check_positive_int(max_shift, "max_shift", minimum=0)
+    offsets = [(dy, dx) for dy in range(-max_shift, max_shift + 1) for dx in range(-max_shift, max_shift + 1)
+               if not cross_only or dy == 0 or dx == 0]
+    views = np.stack([shift_images(arr, dy, dx) for dy, dx in offsets], axis=1)
+    return views.reshape(-1, *arr.shape[1:]), np.repeat(np.arange(len(arr)), len(offsets))
 
 
 def make_ann_benchmark(n_vectors: int = 50_000, n_queries: int = 1_000, *, dim: int = 64,
