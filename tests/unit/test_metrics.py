@@ -15,7 +15,6 @@ from utils.metrics import (
     cost_optimal_threshold,
     expected_calibration_error,
     hit_rate_at_k,
-    iou,
     mean_average_precision,
     mean_reciprocal_rank,
     ndcg_at_k,
@@ -446,48 +445,6 @@ def test_ece_hand_computed_and_bounds():
 def test_ece_bad_input(y, p, n_bins, exc, match):
     with pytest.raises(exc, match=match):
         expected_calibration_error(y, p, n_bins)
-
-
-# --------------------------------------------------------------------------------------------
-# IoU
-# --------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("a", "b", "expected"), [
-    ((0, 0, 2, 2), (0, 0, 2, 2), 1.0),            # identical
-    ((0, 0, 1, 1), (2, 2, 3, 3), 0.0),            # disjoint
-    ((0, 0, 1, 1), (1, 0, 2, 1), 0.0),            # touching edge: zero-area intersection
-    ((0, 0, 2, 2), (1, 1, 3, 3), 1 / 7),          # overlap 1, union 4 + 4 - 1
-    ((0, 0, 4, 4), (1, 1, 2, 2), 1 / 16),         # contained
-    ((0, 0, 2, 1), (1, 0, 3, 1), 1 / 3),
-    ((1, 1, 1, 1), (1, 1, 1, 1), 0.0),            # both zero-area
-    ((1, 1, 1, 1), (0, 0, 2, 2), 0.0),            # zero-area point inside a box
-    ((0, 0, 0, 5), (0, 0, 3, 5), 0.0),            # zero-width segment
-    ((0.5, 0.5, 1.5, 1.5), (1.0, 1.0, 2.0, 2.0), 0.25 / 1.75),
-])
-def test_iou_examples(a, b, expected):
-    assert iou(a, b) == pytest.approx(expected)
-    assert iou(b, a) == pytest.approx(expected)  # symmetric
-
-
-def test_iou_accepts_numpy_boxes():
-    assert iou(np.array([0, 0, 2, 2]), np.array([1.0, 1.0, 3.0, 3.0])) == pytest.approx(1 / 7)
-
-
-@pytest.mark.parametrize(("a", "b", "exc", "match"), [
-    ((0, 0, 1), (0, 0, 1, 1), ValueError, "box_a"),
-    ((0, 0, 1, 1), (0, 0, 1, 1, 1), ValueError, "box_b"),
-    ((2, 0, 1, 1), (0, 0, 1, 1), ValueError, "box_a"),       # x1 < x0
-    ((0, 0, 1, 1), (0, 3, 1, 1), ValueError, "box_b"),       # y1 < y0
-    ((0, 0, np.nan, 1), (0, 0, 1, 1), ValueError, "box_a"),
-    ((0, 0, 1, 1), (0, 0, 1, np.inf), ValueError, "box_b"),
-    ([[0, 0], [1, 1]], (0, 0, 1, 1), ValueError, "box_a"),   # 2-D
-    ((), (0, 0, 1, 1), ValueError, "box_a"),
-    ("0011", (0, 0, 1, 1), TypeError, "box_a"),
-    ((0, 0, 1, 1), ("a", 0, 1, 1), TypeError, "box_b"),
-])
-def test_iou_bad_input(a, b, exc, match):
-    with pytest.raises(exc, match=match):
-        iou(a, b)
 
 
 # --------------------------------------------------------------------------------------------
