@@ -26,6 +26,7 @@ from toc import ROOT, toc_notebooks  # noqa: E402
 
 SEED_LINE = re.compile(r"(?m)^SEED = 0\s*(#.*)?$")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+KERNEL_START_ATTEMPTS = 3
 
 
 def with_seed(nb: nbformat.NotebookNode, seed: int) -> nbformat.NotebookNode:
@@ -45,8 +46,17 @@ def run(src: Path, seed: int, out: Path, timeout: int = 300) -> tuple[str, int, 
     nb = nbformat.read(src, as_version=4)
     try:
         nb = with_seed(nb, seed)
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(src.parent)}}).execute()
+        for attempt in range(KERNEL_START_ATTEMPTS):
+            try:
+                NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                               resources={"metadata": {"path": str(src.parent)}}).execute()
+                break
+            except RuntimeError as exc:
+                # Two kernels started at once can draw the same free TCP port ("Address already
+                # in use"): the kernel dies before any cell ran. Start it again; a chapter that
+                # fails once running raises CellExecutionError instead and is never retried.
+                if "before replying to kernel_info" not in str(exc) or attempt == KERNEL_START_ATTEMPTS - 1:
+                    raise
     except CellExecutionError as exc:
         # The last lines of the traceback name the failed assert or the exception.
         lines = [ln for ln in ANSI.sub("", str(exc)).splitlines() if ln.strip()]

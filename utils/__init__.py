@@ -3,18 +3,34 @@
 One module per concern; the chapters import what they need::
 
     from utils import metrics, drift, retrieval, serving, capacity, experiments, datasets, plotting
+    from utils import detection          # box IoU, NMS, COCO-style average precision
+    from utils import fusion             # late fusion of retrieval branches (chapter 04)
     from utils import print_environment
     from utils.book import glue          # paste computed numbers into the prose
 """
-from . import book, capacity, datasets, drift, experiments, metrics, plotting, retrieval, serving
+from . import (
+    book,
+    capacity,
+    datasets,
+    detection,
+    drift,
+    experiments,
+    fusion,
+    metrics,
+    plotting,
+    retrieval,
+    serving,
+)
 from .environment import environment_info, print_environment
 
 __all__ = [
     "book",
     "capacity",
     "datasets",
+    "detection",
     "drift",
     "experiments",
+    "fusion",
     "metrics",
     "plotting",
     "retrieval",

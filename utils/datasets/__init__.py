@@ -5,14 +5,45 @@ NumPy ``Generator``. Each module's docstring tells its generative story, the hid
 model can learn and the chapter explains. The functions are re-exported here, so chapters write
 ``datasets.make_visual_search_data(...)``.
 
-Modules: :mod:`~utils.datasets.cancer` (chapter 01), :mod:`~utils.datasets.visual_search` (02).
+Modules: :mod:`~utils.datasets.cancer` (chapter 01), :mod:`~utils.datasets.visual_search` (02),
+:mod:`~utils.datasets.street_view` (03), :mod:`~utils.datasets.video_search` (04),
+:mod:`~utils.datasets.harmful_content` (05).
 """
 from .cancer import load_cancer_screening
-from .visual_search import VisualSearchData, make_ann_benchmark, make_visual_search_data
+from .harmful_content import (
+    CUE_WORDS,
+    HARM_CLASSES,
+    HarmfulContentData,
+    make_harmful_content_data,
+    obfuscate_text,
+)
+from .street_view import STREET_VIEW_CLASSES, StreetViewData, make_street_view_data
+from .video_search import VideoSearchData, make_video_search_data
+from .visual_search import (
+    VisualSearchData,
+    make_ann_benchmark,
+    make_visual_search_data,
+    photograph,
+    shift_images,
+    shifted_views,
+)
 
 __all__ = [
     "load_cancer_screening",
     "VisualSearchData",
     "make_visual_search_data",
     "make_ann_benchmark",
+    "photograph",
+    "shift_images",
+    "shifted_views",
+    "StreetViewData",
+    "make_street_view_data",
+    "STREET_VIEW_CLASSES",
+    "VideoSearchData",
+    "make_video_search_data",
+    "HARM_CLASSES",
+    "CUE_WORDS",
+    "HarmfulContentData",
+    "make_harmful_content_data",
+    "obfuscate_text",
 ]
