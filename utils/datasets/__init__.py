@@ -5,9 +5,9 @@ NumPy ``Generator``. Each module's docstring tells its generative story, the hid
 model can learn and the chapter explains. The functions are re-exported here, so chapters write
 ``datasets.make_visual_search_data(...)``.
 
-Modules: :mod:`~utils.datasets.cancer` (chapter 01), :mod:`~utils.datasets.visual_search` (02),
-:mod:`~utils.datasets.street_view` (03), :mod:`~utils.datasets.video_search` (04),
-:mod:`~utils.datasets.harmful_content` (05).
+Modules: ``cancer`` (chapter 01), ``visual_search`` (02),
+``street_view`` (03), ``video_search`` (04),
+``harmful_content`` (05).
 """
 from .cancer import load_cancer_screening
 from .harmful_content import (

@@ -91,7 +91,7 @@ class HarmfulContentData:
         ``is_meme``, ``meme_text_topic`` and ``meme_image_topic`` (-1 for ordinary posts), the
         author features ``author_prior_violations``, ``author_prior_reports``,
         ``author_account_age_days``, ``author_followers``, the exposure ``views`` and
-        ``reports`` (after the first hour), and one 0/1 column per class in :data:`HARM_CLASSES`.
+        ``reports`` (after the first hour), and one 0/1 column per class in ``HARM_CLASSES``.
     images : numpy.ndarray
         Image vectors, shape ``(n_posts + n_memes, image_dim)``, row ``i`` belongs to ``posts``
         row ``i``.
@@ -108,7 +108,7 @@ class HarmfulContentData:
 
     @property
     def labels(self) -> np.ndarray:
-        """The label matrix, shape ``(n, 4)``, columns in :data:`HARM_CLASSES` order."""
+        """The label matrix, shape ``(n, 4)``, columns in ``HARM_CLASSES`` order."""
         return self.posts[list(HARM_CLASSES)].to_numpy()
 
     @property
@@ -283,7 +283,7 @@ def obfuscate_text(texts, words, *, share: float = 1.0, random_state=0) -> list[
     texts : sequence of str
         Space-separated tokens.
     words : collection of str
-        Words to rewrite (e.g. the cue words of :data:`CUE_WORDS`).
+        Words to rewrite (e.g. the cue words of ``CUE_WORDS``).
     share : float, default 1.0
         Share of texts rewritten, in ``(0, 1]``.
     random_state : int, numpy.random.Generator or None, default 0

@@ -79,11 +79,14 @@ class VideoSearchData:
         One row per query: ``text``, ``topic``, ``subtopic`` (the intent), ``kind``
         (``"exact"``, ``"synonym"`` or ``"slang"``), ``clicked_video`` and ``split``
         (``"train"``, ``"valid"`` or ``"test"``).
-    topic_words, subtopic_words : list of list of str
-        The general words of each topic; the specific words of each subtopic (global subtopic
-        index ``topic * n_subtopics + k``).
-    synonym, slang : dict of str to str
-        The synonym and the slang form of each word that has one.
+    topic_words : list of list of str
+        The general words of each topic.
+    subtopic_words : list of list of str
+        The specific words of each subtopic (global subtopic index ``topic * n_subtopics + k``).
+    synonym : dict of str to str
+        The synonym of each word that has one.
+    slang : dict of str to str
+        The slang form of each word that has one.
     filler_words : list of str
     """
 
@@ -153,7 +156,7 @@ class VideoSearchData:
         Returns
         -------
         videos : pandas.DataFrame
-            Same columns as :attr:`videos`.
+            Same columns as ``videos``.
         visual : numpy.ndarray of shape (n, dim), float32
         """
         n = check_positive_int(n, "n")
