@@ -83,10 +83,10 @@ class VideoSearchData:
         The general words of each topic.
     subtopic_words : list of list of str
         The specific words of each subtopic (global subtopic index ``topic * n_subtopics + k``).
-    synonym : dict of str to str
-        The synonym of each word that has one.
-    slang : dict of str to str
-        The slang form of each word that has one.
+    synonym : dict
+        Maps each word that has a synonym to it (str to str).
+    slang : dict
+        Maps each word that has a slang form to it (str to str).
     filler_words : list of str
     """
 
