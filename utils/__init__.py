@@ -5,6 +5,8 @@ One module per concern; the chapters import what they need::
     from utils import metrics, drift, retrieval, serving, capacity, experiments, datasets, plotting
     from utils import detection          # box IoU, NMS, COCO-style average precision
     from utils import fusion             # late fusion of retrieval branches (chapter 04)
+    from utils import rerank             # diversity re-ranking: a per-genre cap (chapter 06)
+    from utils import features           # point-in-time window aggregates (chapter 08)
     from utils import print_environment
     from utils.book import glue          # paste computed numbers into the prose
 """
@@ -15,9 +17,11 @@ from . import (
     detection,
     drift,
     experiments,
+    features,
     fusion,
     metrics,
     plotting,
+    rerank,
     retrieval,
     serving,
 )
@@ -30,9 +34,11 @@ __all__ = [
     "detection",
     "drift",
     "experiments",
+    "features",
     "fusion",
     "metrics",
     "plotting",
+    "rerank",
     "retrieval",
     "serving",
     "environment_info",

@@ -7,9 +7,14 @@ model can learn and the chapter explains. The functions are re-exported here, so
 
 Modules: ``cancer`` (chapter 01), ``visual_search`` (02),
 ``street_view`` (03), ``video_search`` (04),
-``harmful_content`` (05).
+``harmful_content`` (05),
+``video_recommendation`` (06),
+``event_recommendation`` (07),
+``ad_click`` (08).
 """
+from .ad_click import AD_DEVICES, AdClickData, make_ad_click_data
 from .cancer import load_cancer_screening
+from .event_recommendation import CATEGORIES, EventRecommendationData, make_event_recommendation_data
 from .harmful_content import (
     CUE_WORDS,
     HARM_CLASSES,
@@ -18,6 +23,11 @@ from .harmful_content import (
     obfuscate_text,
 )
 from .street_view import STREET_VIEW_CLASSES, StreetViewData, make_street_view_data
+from .video_recommendation import (
+    VideoRecommendationData,
+    make_video_recommendation_data,
+    simulate_impressions,
+)
 from .video_search import VideoSearchData, make_video_search_data
 from .visual_search import (
     VisualSearchData,
@@ -46,4 +56,13 @@ __all__ = [
     "HarmfulContentData",
     "make_harmful_content_data",
     "obfuscate_text",
+    "VideoRecommendationData",
+    "make_video_recommendation_data",
+    "simulate_impressions",
+    "CATEGORIES",
+    "EventRecommendationData",
+    "make_event_recommendation_data",
+    "AD_DEVICES",
+    "AdClickData",
+    "make_ad_click_data",
 ]
