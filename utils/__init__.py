@@ -7,6 +7,7 @@ One module per concern; the chapters import what they need::
     from utils import fusion             # late fusion of retrieval branches (chapter 04)
     from utils import rerank             # diversity re-ranking: a per-genre cap (chapter 06)
     from utils import features           # point-in-time window aggregates (chapter 08)
+    from utils import sampling           # negative downsampling and its correction (07, 08)
     from utils import print_environment
     from utils.book import glue          # paste computed numbers into the prose
 """
@@ -23,6 +24,7 @@ from . import (
     plotting,
     rerank,
     retrieval,
+    sampling,
     serving,
 )
 from .environment import environment_info, print_environment
@@ -40,6 +42,7 @@ __all__ = [
     "plotting",
     "rerank",
     "retrieval",
+    "sampling",
     "serving",
     "environment_info",
     "print_environment",
