@@ -8,14 +8,14 @@ counters) and only print timings.
 
 Kinds of index (``kind=`` in :func:`build_index`):
 
-``flat``   exact search, every vector compared (``IndexFlatIP`` / ``IndexFlatL2``);
-``ivf``    inverted file: k-means into ``nlist`` cells, search the ``nprobe`` nearest cells;
-``hnsw``   hierarchical navigable small-world graph, search breadth ``efSearch``;
-``pq``     product quantisation: ``pq_m`` sub-vector codes of ``pq_nbits`` bits each;
-``sq8``    scalar quantisation to one byte per component;
-``ivfpq``  inverted file over product-quantised residuals (IVF-PQ): ``nlist`` cells, ``pq_m``
-           codes of ``pq_nbits`` bits per vector, search the ``nprobe`` nearest cells. The usual
-           choice at billions of vectors, when memory binds.
+- ``flat``: exact search, every vector compared (``IndexFlatIP`` / ``IndexFlatL2``);
+- ``ivf``: inverted file: k-means into ``nlist`` cells, search the ``nprobe`` nearest cells;
+- ``hnsw``: hierarchical navigable small-world graph, search breadth ``efSearch``;
+- ``pq``: product quantisation: ``pq_m`` sub-vector codes of ``pq_nbits`` bits each;
+- ``sq8``: scalar quantisation to one byte per component;
+- ``ivfpq``: inverted file over product-quantised residuals (IVF-PQ): ``nlist`` cells, ``pq_m``
+  codes of ``pq_nbits`` bits per vector, search the ``nprobe`` nearest cells. The usual choice at
+  billions of vectors, when memory binds.
 """
 from __future__ import annotations
 
