@@ -43,3 +43,34 @@ def test_properties(groups, cap, k):
     full = cap_per_group(ranked, groups, cap, k)
     assert len(full) == min(k, len(ranked)) and full[: len(page)] == page
     assert cap_per_group(ranked, groups, k, k) == ranked[:k]  # a cap of k changes nothing
+
+
+def test_demote_flagged_hand_example():
+    from utils.rerank import demote_flagged
+
+    assert demote_flagged([3, 1, 2, 0], [0.0, 0.9, 0.1, 0.5], threshold=0.4) == [2, 0, 3, 1]
+    assert demote_flagged([0, 1], {0: 0.2, 1: 0.1}, threshold=0.5) == [0, 1]   # nothing flagged
+    assert demote_flagged([0, 1], [0.2, 0.1], threshold=0.2) == [0, 1]          # strictly above
+
+
+@pytest.mark.parametrize("threshold, exc", [(float("nan"), ValueError), ("0.5", TypeError),
+                                            (True, TypeError)])
+def test_demote_flagged_bad_threshold(threshold, exc):
+    from utils.rerank import demote_flagged
+
+    with pytest.raises(exc):
+        demote_flagged([0, 1], [0.1, 0.2], threshold)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=30), st.floats(0, 1))
+def test_demote_flagged_properties(risk, threshold):
+    from utils.rerank import demote_flagged
+
+    ranked = list(range(len(risk)))[::-1]
+    out = demote_flagged(ranked, risk, threshold)
+    assert sorted(out) == sorted(ranked)                                    # a permutation
+    flags = [risk[i] > threshold for i in out]
+    assert flags == sorted(flags)                                           # unflagged first
+    keep = [i for i in out if risk[i] <= threshold]
+    assert keep == [i for i in ranked if risk[i] <= threshold]              # order kept within each part
