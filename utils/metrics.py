@@ -47,6 +47,7 @@ __all__ = [
     "mean_average_precision",
     "ndcg_at_k",
     "pr_auc",
+    "recall_at_precision",
     "normalized_cross_entropy",
     "expected_calibration_error",
     "ThresholdChoice",
@@ -324,6 +325,53 @@ def pr_auc(y_true, scores) -> float:
     tp = np.cumsum(y[order])[last]
     precision, recall = tp / (last + 1), tp / tp[-1]
     return float(np.sum(np.diff(recall, prepend=0.0) * precision))
+
+
+def recall_at_precision(y_true, scores, precision: float) -> float:
+    """The highest recall reachable at a precision of at least ``precision``.
+
+    Every distinct score is a candidate threshold (rows with ``score >= threshold`` are flagged;
+    tied scores are flagged together). Among the thresholds whose precision is at least the
+    target, the largest recall is returned; 0.0 when no threshold reaches the target. A fraud
+    team reads it as "how much fraud we catch if at most ``1 - precision`` of our alerts may be
+    false".
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        Binary labels, 0 or 1, with at least one positive.
+    scores : array-like of shape (n,)
+        Higher means more likely positive.
+    precision : float
+        Target precision, in (0, 1].
+
+    Returns
+    -------
+    float
+        In ``[0, 1]``.
+
+    Examples
+    --------
+    >>> recall_at_precision([1, 1, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.1], precision=0.75)
+    1.0
+    >>> recall_at_precision([1, 1, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.1], precision=0.9)
+    0.6666666666666666
+    """
+    y = check_binary_labels(y_true, "y_true")
+    s = as_1d_float(scores, "scores")
+    check_same_length(y, s, "y_true", "scores")
+    if isinstance(precision, bool) or not isinstance(precision, (int, float, np.floating)):
+        raise TypeError(f"precision must be a number, got {type(precision).__name__}")
+    if not 0 < precision <= 1:
+        raise ValueError(f"precision must lie in (0, 1], got {precision}")
+    if not y.any():
+        raise ValueError("y_true must contain a positive: recall is undefined without one")
+    order = np.argsort(-s, kind="mergesort")
+    last = np.r_[np.flatnonzero(np.diff(s[order])), s.size - 1]  # last row of each tied score
+    tp = np.cumsum(y[order])[last]
+    prec, rec = tp / (last + 1), tp / tp[-1]
+    ok = prec >= precision - 1e-12
+    return float(rec[ok].max()) if ok.any() else 0.0
 
 
 def normalized_cross_entropy(y_true, p_pred) -> float:

@@ -554,3 +554,51 @@ def test_cost_per_case_bad_input(kwargs, exc, match):
     args = {"y_true": [0, 1], "scores": [0.2, 0.8], "threshold": 0.5, "cost_fn": 5, "cost_fp": 1} | kwargs
     with pytest.raises(exc, match=match):
         cost_per_case(args.pop("y_true"), args.pop("scores"), args.pop("threshold"), **args)
+
+
+# ---------------------------------------------------------------- recall_at_precision (chapter 12)
+
+
+def _recall_at_precision_brute(y, s, target):
+    best = 0.0
+    for t in np.unique(s):
+        flagged = s >= t
+        tp = (flagged & (y == 1)).sum()
+        if tp / flagged.sum() >= target - 1e-12:
+            best = max(best, tp / (y == 1).sum())
+    return best
+
+
+def test_recall_at_precision_matches_brute_force():
+    from utils.metrics import recall_at_precision
+
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        n = int(rng.integers(2, 40))
+        y = rng.integers(0, 2, n)
+        y[0] = 1
+        s = rng.integers(0, 6, n) / 5.0          # ties
+        for target in (0.3, 0.5, 0.8, 1.0):
+            expected = _recall_at_precision_brute(y, s, target)
+            assert recall_at_precision(y, s, target) == pytest.approx(expected)
+
+
+def test_recall_at_precision_hand_computed():
+    from utils.metrics import recall_at_precision
+
+    y, s = [1, 1, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.1]
+    assert recall_at_precision(y, s, 0.75) == 1.0
+    assert recall_at_precision(y, s, 0.9) == pytest.approx(2 / 3)
+    assert recall_at_precision([0, 1], [0.9, 0.1], 0.9) == 0.0
+
+
+@pytest.mark.parametrize(("y", "s", "p", "error"), [
+    ([0, 0], [0.1, 0.2], 0.5, ValueError), ([0, 1], [0.1, 0.2], 0.0, ValueError),
+    ([0, 1], [0.1, 0.2], 1.5, ValueError), ([0, 1], [0.1, 0.2], "x", TypeError),
+    ([0, 1], [0.1], 0.5, ValueError),
+])
+def test_recall_at_precision_bad_input(y, s, p, error):
+    from utils.metrics import recall_at_precision
+
+    with pytest.raises(error):
+        recall_at_precision(y, s, p)
