@@ -6,13 +6,14 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats import entropy
+from scipy.stats import entropy, ks_2samp
 
 from utils import drift
 from utils.drift import (
     SIGNIFICANT,
     STABLE,
     bin_edges,
+    drift_by_period,
     drift_report,
     kl_divergence,
     population_stability_index,
@@ -338,3 +339,46 @@ def test_psi_noise_floor_uses_disjoint_parts_of_the_sample():
 def test_psi_noise_floor_bad_input(args, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         psi_noise_floor(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# drift_report's ks_method and drift_by_period
+# --------------------------------------------------------------------------------------------
+
+def test_drift_report_ks_method(frames):
+    reference, current = frames
+    auto = drift_report(reference, current)
+    asymp = drift_report(reference, current, ks_method="asymp")
+    pd.testing.assert_frame_equal(auto.drop(columns="ks_pvalue"), asymp.drop(columns="ks_pvalue"))
+    np.testing.assert_allclose(auto["ks_pvalue"], asymp["ks_pvalue"], atol=1e-3)
+    for col in ("stable", "big"):
+        row = asymp.set_index("feature").loc[col]
+        expected = ks_2samp(reference[col], current[col], method="asymp").pvalue
+        assert row["ks_pvalue"] == pytest.approx(expected)
+    with pytest.raises(ValueError, match="ks_method"):
+        drift_report(reference, current, ks_method="fast")
+
+
+def test_drift_by_period_equals_drift_report_per_period(frames):
+    reference, current = frames
+    period = np.repeat([3, 1, 2], [1000, 2000, 2000])            # unsorted labels are reported sorted
+    out = drift_by_period(reference, current, period, ["stable", "big"])
+    assert list(out.columns) == ["period", "feature", "psi", "kl", "ks_stat", "ks_pvalue", "status"]
+    assert list(out["period"]) == [1, 1, 2, 2, 3, 3]
+    for p in (1, 2, 3):
+        expected = drift_report(reference, current[period == p], ["stable", "big"])
+        got = out[out["period"] == p].drop(columns="period").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected)
+    assert (out.loc[out["feature"] == "big", "status"] == "significant").all()
+
+
+@pytest.mark.parametrize(("period", "exc", "match"), [
+    (np.ones(3), ValueError, "period"),
+    (np.ones((5000, 2)), ValueError, "period"),
+])
+def test_drift_by_period_bad_input(frames, period, exc, match):
+    reference, current = frames
+    with pytest.raises(exc, match=match):
+        drift_by_period(reference, current, period)
+    with pytest.raises(TypeError, match="current"):
+        drift_by_period(reference, current.to_numpy(), np.ones(5000))
