@@ -73,10 +73,11 @@ def index_memory_bytes(n_vectors: int, dim: int, kind: str = "flat", *, bytes_pe
     Parameters
     ----------
     n_vectors, dim : int
-    kind : {"flat", "ivf", "hnsw", "pq", "sq8"}
+    kind : {"flat", "ivf", "hnsw", "pq", "sq8", "ivfpq"}
         ``flat``/``ivf``: the raw vectors (IVF adds an 8-byte id per vector); ``hnsw``: vectors
         plus about ``2 * hnsw_m`` 4-byte neighbour links per vector; ``pq``: ``pq_m`` codes of
-        ``pq_nbits`` bits per vector; ``sq8``: one byte per component.
+        ``pq_nbits`` bits per vector; ``sq8``: one byte per component; ``ivfpq``: the PQ codes
+        plus an 8-byte id per vector (centroids and codebooks are small and not counted).
     bytes_per_value : int, default 4
         Bytes per stored component for ``flat``, ``ivf`` and ``hnsw`` (4 for float32).
     pq_m, pq_nbits, hnsw_m : int
@@ -107,7 +108,10 @@ def index_memory_bytes(n_vectors: int, dim: int, kind: str = "flat", *, bytes_pe
         return float(n_vectors * bits / 8)
     if kind == "sq8":
         return float(n_vectors * dim)
-    raise ValueError(f"kind must be one of 'flat', 'ivf', 'hnsw', 'pq', 'sq8', got {kind!r}")
+    if kind == "ivfpq":
+        bits = check_positive_int(pq_m, "pq_m") * check_positive_int(pq_nbits, "pq_nbits")
+        return float(n_vectors * (bits / 8 + 8))
+    raise ValueError(f"kind must be one of 'flat', 'ivf', 'hnsw', 'pq', 'sq8', 'ivfpq', got {kind!r}")
 
 
 def human_bytes(n: float) -> str:

@@ -78,7 +78,8 @@ def _metric(metric: str) -> int:
 
 def build_index(vectors, kind: str = "flat", *, metric: str = "ip", nlist: int = 256,
                 hnsw_m: int = 32, ef_construction: int = 40, pq_m: int = 8, pq_nbits: int = 8,
-                pq_niter: int = 10, n_train: int | None = None, random_state: int = 0) -> faiss.Index:
+                pq_niter: int | None = None, n_train: int | None = None,
+                random_state: int = 0) -> faiss.Index:
     """Build and fill a FAISS index of the given ``kind``.
 
     Parameters
@@ -96,9 +97,10 @@ def build_index(vectors, kind: str = "flat", *, metric: str = "ip", nlist: int =
         HNSW build breadth.
     pq_m, pq_nbits : int, default 8, 8
         PQ sub-quantisers (must divide ``d``) and bits per code (``pq``, ``ivfpq``).
-    pq_niter : int, default 10
-        k-means iterations of the IVF-PQ codebooks. FAISS's default of 25 costs 2.5x the
-        training time; on the chapter 02 benchmark it changed recall@10 by less than 0.01.
+    pq_niter : int, optional
+        k-means iterations of the PQ codebooks (``pq``, ``ivfpq``). By default 10 for ``ivfpq``
+        and FAISS's own default (25) for ``pq``. FAISS's 25 costs 2.5x the training time of 10;
+        on the chapter 02 benchmark it changed recall@10 by less than 0.01.
     n_train : int, optional
         Train the trained kinds (``ivf``, ``pq``, ``sq8``, ``ivfpq``) on a random sample of this
         many vectors (drawn with ``random_state``) instead of all of them; every vector is still
@@ -146,6 +148,8 @@ def build_index(vectors, kind: str = "flat", *, metric: str = "ip", nlist: int =
             raise ValueError(f"vectors has {n} rows, fewer than 2**pq_nbits={2 ** pq_nbits} to train")
         index = faiss.IndexPQ(d, pq_m, pq_nbits, fmetric)
         index.pq.cp.seed = random_state
+        if pq_niter is not None:
+            index.pq.cp.niter = check_positive_int(pq_niter, "pq_niter")
         index.train(train)
     elif kind == "sq8":
         index = faiss.IndexScalarQuantizer(d, faiss.ScalarQuantizer.QT_8bit, fmetric)
@@ -154,7 +158,7 @@ def build_index(vectors, kind: str = "flat", *, metric: str = "ip", nlist: int =
         nlist = check_positive_int(nlist, "nlist")
         pq_m = check_positive_int(pq_m, "pq_m")
         pq_nbits = check_positive_int(pq_nbits, "pq_nbits")
-        pq_niter = check_positive_int(pq_niter, "pq_niter")
+        pq_niter = 10 if pq_niter is None else check_positive_int(pq_niter, "pq_niter")
         if d % pq_m:
             raise ValueError(f"pq_m={pq_m} must divide the dimension d={d}")
         if len(train) < max(nlist, 2 ** pq_nbits):

@@ -1,4 +1,5 @@
-"""Serving pieces: a latency profiler, an LRU cache with hit counters, a two-stage pipeline.
+"""Serving pieces: a latency profiler, an LRU cache with hit counters, a two-stage pipeline,
+a simulated feature store with a fixed delay and a micro-batching simulator.
 
 Latency is reported as percentiles because users feel the tail: a p99 of 80 ms means one
 request in a hundred waits longer than that, whatever the mean says. Timings depend on the
@@ -15,9 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._validation import check_positive_int
+from ._validation import as_1d_float, check_positive_int, check_positive_number
 
-__all__ = ["LatencyStats", "measure_latency", "LRUCache", "TwoStagePipeline"]
+__all__ = ["LatencyStats", "measure_latency", "LRUCache", "TwoStagePipeline", "SimulatedFeatureStore",
+           "MicroBatchResult", "simulate_micro_batching"]
 
 
 @dataclass(frozen=True)
@@ -188,3 +190,134 @@ class TwoStagePipeline:
         self.items_ranked += len(candidates)
         order = np.argsort(-scores, kind="stable")[: self.n_results]
         return [candidates[i] for i in order]
+
+
+class SimulatedFeatureStore:
+    """A key-value feature store with a fixed network delay per lookup, counting lookups.
+
+    Stands in for a remote store (Redis, a feature service) in a notebook: every lookup sleeps
+    ``delay_ms`` (a round trip), then returns the stored row. Put an :class:`LRUCache` in front
+    of it to see what a cache saves; ``lookups`` counts the round trips actually made.
+
+    Parameters
+    ----------
+    table : mapping or sequence
+        ``table[key]`` is the feature row of ``key`` (a dict, or an array indexed by id).
+    delay_ms : float, default 2.0
+        Simulated round-trip time of one lookup, ``>= 0`` (0 for counting without waiting).
+
+    Attributes
+    ----------
+    lookups : int
+        Round trips made so far.
+
+    Examples
+    --------
+    >>> store = SimulatedFeatureStore({"a": 1, "b": 2}, delay_ms=0)
+    >>> cache = LRUCache(store, capacity=1)
+    >>> [cache(k) for k in "aab"], store.lookups
+    ([1, 1, 2], 2)
+    """
+
+    def __init__(self, table, delay_ms: float = 2.0):
+        if not hasattr(table, "__getitem__"):
+            raise TypeError(f"table must support table[key], got {type(table).__name__}")
+        self.table = table
+        self.delay_ms = check_positive_number(delay_ms, "delay_ms", allow_zero=True)
+        self.lookups = 0
+
+    def __call__(self, key):
+        self.lookups += 1
+        if self.delay_ms > 0:
+            time.sleep(self.delay_ms / 1000)
+        return self.table[key]
+
+
+@dataclass(frozen=True)
+class MicroBatchResult:
+    """Outcome of :func:`simulate_micro_batching`.
+
+    Attributes
+    ----------
+    latency_ms : ndarray
+        Per-request latency (finish minus arrival), in arrival order.
+    wait_ms : ndarray
+        Per-request time spent queued before its batch started.
+    batch_sizes : ndarray
+        Requests in each batch, in the order the batches ran.
+    """
+
+    latency_ms: np.ndarray
+    wait_ms: np.ndarray
+    batch_sizes: np.ndarray
+
+    @property
+    def n_batches(self) -> int:
+        """The number of model calls made (one per batch)."""
+        return int(self.batch_sizes.size)
+
+    def stats(self) -> LatencyStats:
+        """p50/p95/p99 and mean of the per-request latency."""
+        p50, p95, p99 = np.percentile(self.latency_ms, [50, 95, 99])
+        return LatencyStats(float(p50), float(p95), float(p99), float(self.latency_ms.mean()),
+                            int(self.latency_ms.size))
+
+
+def simulate_micro_batching(arrivals_ms, batch_size: int, service_ms, *,
+                            max_wait_ms: float = 5.0) -> MicroBatchResult:
+    """Replay request arrivals through one model server that batches requests.
+
+    The server takes the oldest waiting requests as one batch as soon as it is free and either
+    ``batch_size`` requests are waiting or the oldest has waited ``max_wait_ms``; a batch of
+    ``n`` requests occupies the server for ``service_ms(n)`` milliseconds. Arrival times are
+    simulated; the service times can be *measured* (e.g. the p50 of the real model call on
+    ``n`` requests), so the queueing is exact and the cost is real.
+
+    Parameters
+    ----------
+    arrivals_ms : array-like of shape (n,)
+        Arrival times in milliseconds, non-decreasing.
+    batch_size : int
+        Most requests per model call (1 = no batching).
+    service_ms : callable or float
+        ``service_ms(n) -> milliseconds`` for a batch of ``n`` requests, or a constant.
+    max_wait_ms : float, default 5.0
+        Longest time the oldest request waits for its batch to fill.
+
+    Returns
+    -------
+    MicroBatchResult
+
+    Examples
+    --------
+    >>> r = simulate_micro_batching([0, 1, 2, 3], 2, lambda n: 1.0 + 0.5 * n, max_wait_ms=10)
+    >>> r.batch_sizes.tolist(), r.latency_ms.tolist()
+    ([2, 2], [3.0, 2.0, 3.0, 2.0])
+    """
+    a = as_1d_float(arrivals_ms, "arrivals_ms")
+    if np.any(np.diff(a) < 0):
+        raise ValueError("arrivals_ms must be non-decreasing")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    max_wait_ms = check_positive_number(max_wait_ms, "max_wait_ms", allow_zero=True)
+    if callable(service_ms):
+        service = service_ms
+    else:
+        constant = check_positive_number(service_ms, "service_ms", allow_zero=True)
+        service = lambda n: constant  # noqa: E731
+    n = a.size
+    latency, wait, sizes = np.empty(n), np.empty(n), []
+    free, i = -np.inf, 0
+    while i < n:
+        filled = a[i + batch_size - 1] if i + batch_size - 1 < n else np.inf
+        start = max(free, min(filled, a[i] + max_wait_ms))
+        j = min(int(np.searchsorted(a, start, side="right")), i + batch_size)
+        j = max(j, i + 1)
+        cost = float(service(j - i))
+        if not np.isfinite(cost) or cost < 0:
+            raise ValueError(f"service_ms({j - i}) returned {cost}, not a finite time >= 0")
+        finish = start + cost
+        wait[i:j] = start - a[i:j]
+        latency[i:j] = finish - a[i:j]
+        sizes.append(j - i)
+        free, i = finish, j
+    return MicroBatchResult(latency, wait, np.asarray(sizes, dtype=np.int64))

@@ -66,6 +66,8 @@ def test_storage_bytes_bad_input(args, exc, match):
     ("pq", {}, 1000 * 8),
     ("pq", {"pq_m": 16, "pq_nbits": 4}, 1000 * 16 * 4 / 8),
     ("sq8", {}, 1000 * 64),
+    ("ivfpq", {}, 1000 * (8 + 8)),
+    ("ivfpq", {"pq_m": 16, "pq_nbits": 6}, 1000 * (16 * 6 / 8 + 8)),
 ])
 def test_index_memory_bytes_hand_computed(kind, kwargs, expected):
     value = index_memory_bytes(1000, 64, kind, **kwargs)
@@ -134,3 +136,17 @@ def test_human_bytes_rounding_to_next_unit(n, expected):
 def test_human_bytes_bad_input(n, exc):
     with pytest.raises(exc, match=r"\bn\b"):
         human_bytes(n)
+
+
+def test_index_memory_ivfpq_estimate_is_close_to_built_index(vectors):
+    index = build_index(vectors, "ivfpq", nlist=8, pq_m=8, pq_nbits=4)
+    actual = faiss.serialize_index(index).nbytes
+    estimate = index_memory_bytes(4000, 32, "ivfpq", pq_m=8, pq_nbits=4)
+    assert estimate == pytest.approx(actual, rel=0.15)  # small codebooks and centroids are not counted
+    assert estimate < actual
+
+
+def test_index_memory_ivfpq_costs_the_ids_on_top_of_pq():
+    pq = index_memory_bytes(1_000_000, 128, "pq", pq_m=16)
+    ivfpq = index_memory_bytes(1_000_000, 128, "ivfpq", pq_m=16)
+    assert ivfpq - pq == pytest.approx(8 * 1_000_000)

@@ -446,3 +446,14 @@ def test_sweep_can_return_the_built_indexes():
     ivf = indexes["ivf nlist=8"]
     again = retrieval.search(ivf, xq, 5, nprobe=8)
     assert retrieval.recall_against_exact(retrieval.exact_search(xb, xq, 5).ids, again.ids) == 1.0
+
+
+def test_pq_niter_sets_the_codebook_iterations_and_defaults_keep_faiss():
+    x = np.random.default_rng(0).normal(size=(600, 16)).astype(np.float32)
+    default = build_index(x, "pq", pq_m=4, pq_nbits=4)
+    assert default.pq.cp.niter == 25                              # FAISS's default for plain PQ
+    few = build_index(x, "pq", pq_m=4, pq_nbits=4, pq_niter=3)
+    assert few.pq.cp.niter == 3
+    assert build_index(x, "ivfpq", nlist=4, pq_m=4, pq_nbits=4).pq.cp.niter == 10
+    with pytest.raises(ValueError, match="pq_niter"):
+        build_index(x, "pq", pq_m=4, pq_nbits=4, pq_niter=0)

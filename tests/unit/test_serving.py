@@ -3,9 +3,18 @@ import doctest
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from utils import serving
-from utils.serving import LatencyStats, LRUCache, TwoStagePipeline, measure_latency
+from utils.serving import (
+    LatencyStats,
+    LRUCache,
+    SimulatedFeatureStore,
+    TwoStagePipeline,
+    measure_latency,
+    simulate_micro_batching,
+)
 
 
 def test_docstring_examples():
@@ -199,3 +208,106 @@ def test_measure_latency_bad_threads(threads, exc):
 
     with pytest.raises(exc, match="threads"):
         measure_latency(lambda: None, n_calls=2, threads=threads)
+
+
+# --------------------------------------------------------------------------------------------
+# SimulatedFeatureStore
+# --------------------------------------------------------------------------------------------
+
+def test_feature_store_counts_lookups_and_returns_rows():
+    table = np.arange(12).reshape(4, 3)
+    store = SimulatedFeatureStore(table, delay_ms=0)
+    assert store(2).tolist() == [6, 7, 8]
+    assert store({"a": 1}.get("a")).tolist() == [3, 4, 5]
+    assert store.lookups == 2
+
+
+def test_feature_store_waits_its_delay():
+    store = SimulatedFeatureStore({0: "x"}, delay_ms=5)
+    stats = measure_latency(store, [0], n_calls=5, warmup=0)
+    assert stats.p50_ms >= 4.5          # sleep never returns early (allowing clock granularity)
+    assert store.lookups == 5
+
+
+def test_cache_in_front_of_store_saves_one_lookup_per_hit():
+    store = SimulatedFeatureStore({k: k for k in range(10)}, delay_ms=0)
+    cache = LRUCache(store, capacity=3)
+    keys = [0, 1, 0, 2, 0, 3, 4, 0, 1]
+    for k in keys:
+        cache(k)
+    assert store.lookups == cache.misses
+    assert cache.hits + cache.misses == len(keys)
+
+
+@pytest.mark.parametrize(("table", "delay", "exc", "match"), [
+    (5, 1.0, TypeError, "table"),
+    ({}, -1.0, ValueError, "delay_ms"),
+    ({}, float("nan"), ValueError, "delay_ms"),
+    ({}, "2", TypeError, "delay_ms"),
+])
+def test_feature_store_bad_input(table, delay, exc, match):
+    with pytest.raises(exc, match=match):
+        SimulatedFeatureStore(table, delay_ms=delay)
+
+
+# --------------------------------------------------------------------------------------------
+# simulate_micro_batching
+# --------------------------------------------------------------------------------------------
+
+def test_micro_batching_hand_computed_timeout_and_queue():
+    # batch of 3, wait at most 2 ms, a batch of n costs 1 + n ms
+    r = simulate_micro_batching([0, 0.5, 10, 10, 10, 10], 3, lambda n: 1.0 + n, max_wait_ms=2)
+    # batch 1: {0, 0.5} starts at the timeout (2), ends at 5; batch 2: three requests at 10, ends at 14;
+    # batch 3: the last request at 10 waits for the server (free at 14), runs alone until 16
+    assert r.batch_sizes.tolist() == [2, 3, 1]
+    assert r.latency_ms.tolist() == pytest.approx([5, 4.5, 4, 4, 4, 6])
+    assert r.wait_ms.tolist() == pytest.approx([2, 1.5, 0, 0, 0, 4])
+    assert r.n_batches == 3
+    stats = r.stats()
+    assert isinstance(stats, LatencyStats) and stats.n_calls == 6
+    assert stats.mean_ms == pytest.approx(np.mean([5, 4.5, 4, 4, 4, 6]))
+
+
+def test_micro_batching_batch_one_is_a_fifo_queue():
+    # one request per call, constant 2 ms service, arrivals every 1 ms: the queue grows linearly
+    r = simulate_micro_batching(np.arange(5.0), 1, 2.0)
+    assert r.batch_sizes.tolist() == [1] * 5
+    assert r.latency_ms.tolist() == pytest.approx([2, 3, 4, 5, 6])
+
+
+@given(arrivals=st.lists(st.floats(0, 100, allow_nan=False), min_size=1, max_size=40),
+       batch_size=st.integers(1, 8), wait=st.floats(0, 10), base=st.floats(0, 3), per=st.floats(0, 2))
+@settings(max_examples=60, deadline=None)
+def test_micro_batching_properties(arrivals, batch_size, wait, base, per):
+    a = np.sort(np.array(arrivals))
+    r = simulate_micro_batching(a, batch_size, lambda n: base + per * n, max_wait_ms=wait)
+    assert r.batch_sizes.sum() == a.size                       # every request served exactly once
+    assert r.batch_sizes.max() <= batch_size
+    assert np.all(r.wait_ms >= -1e-9)
+    assert np.all(r.latency_ms >= r.wait_ms - 1e-9)
+    # with no other request queued, nobody waits longer than max_wait for its batch to fill
+    if a.size == 1:
+        assert r.wait_ms[0] <= wait + 1e-9
+
+
+def test_micro_batching_bigger_batches_make_fewer_calls():
+    a = np.arange(0, 200, 0.5)
+    calls = [simulate_micro_batching(a, b, lambda n: 0.5 + 0.1 * n, max_wait_ms=5).n_batches
+             for b in (1, 4, 16)]
+    assert calls[0] == a.size and calls[0] > calls[1] > calls[2]
+
+
+@pytest.mark.parametrize(("arrivals", "batch", "service", "kwargs", "exc", "match"), [
+    ([], 2, 1.0, {}, ValueError, "arrivals_ms"),
+    ([[0, 1]], 2, 1.0, {}, ValueError, "arrivals_ms"),
+    ([1, 0], 2, 1.0, {}, ValueError, "non-decreasing"),
+    ([0, np.nan], 2, 1.0, {}, ValueError, "arrivals_ms"),
+    ([0, 1], 0, 1.0, {}, ValueError, "batch_size"),
+    ([0, 1], 2.0, 1.0, {}, TypeError, "batch_size"),
+    ([0, 1], 2, -1.0, {}, ValueError, "service_ms"),
+    ([0, 1], 2, lambda n: -1.0, {}, ValueError, "service_ms"),
+    ([0, 1], 2, 1.0, {"max_wait_ms": -1}, ValueError, "max_wait_ms"),
+])
+def test_micro_batching_bad_input(arrivals, batch, service, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        simulate_micro_batching(arrivals, batch, service, **kwargs)
