@@ -10,11 +10,15 @@ Modules: ``cancer`` (chapter 01), ``visual_search`` (02),
 ``harmful_content`` (05),
 ``video_recommendation`` (06),
 ``event_recommendation`` (07),
-``ad_click`` (08).
+``ad_click`` (08), ``similar_listings`` (09), ``news_feed`` (10),
+``people_you_may_know`` (11),
+``fraud`` (12), ``drift_stream`` (13), ``latency`` (14).
 """
 from .ad_click import AD_DEVICES, AdClickData, make_ad_click_data
 from .cancer import load_cancer_screening
+from .drift_stream import COEF_AFTER, COEF_BEFORE, STREAM_COLUMNS, DriftStream, make_drift_stream
 from .event_recommendation import CATEGORIES, EventRecommendationData, make_event_recommendation_data
+from .fraud import N_MERCHANTS, FraudData, make_fraud_data
 from .harmful_content import (
     CUE_WORDS,
     HARM_CLASSES,
@@ -22,6 +26,15 @@ from .harmful_content import (
     make_harmful_content_data,
     obfuscate_text,
 )
+from .latency import LatencyData, make_latency_data, make_user_traffic
+from .news_feed import ENGAGEMENT_TASKS, MEDIA_TYPES, NewsFeedData, make_news_feed_data
+from .people_you_may_know import (
+    STEP_MONTHS,
+    PeopleYouMayKnowData,
+    make_hub_campaign,
+    make_people_you_may_know_data,
+)
+from .similar_listings import ROOM_TYPES, SimilarListingsData, make_similar_listings_data
 from .street_view import STREET_VIEW_CLASSES, StreetViewData, make_street_view_data
 from .video_recommendation import (
     VideoRecommendationData,
@@ -65,4 +78,26 @@ __all__ = [
     "AD_DEVICES",
     "AdClickData",
     "make_ad_click_data",
+    "ROOM_TYPES",
+    "SimilarListingsData",
+    "make_similar_listings_data",
+    "STREAM_COLUMNS",
+    "COEF_BEFORE",
+    "COEF_AFTER",
+    "DriftStream",
+    "make_drift_stream",
+    "LatencyData",
+    "make_latency_data",
+    "make_user_traffic",
+    "N_MERCHANTS",
+    "FraudData",
+    "make_fraud_data",
+    "PeopleYouMayKnowData",
+    "make_people_you_may_know_data",
+    "make_hub_campaign",
+    "STEP_MONTHS",
+    "ENGAGEMENT_TASKS",
+    "MEDIA_TYPES",
+    "NewsFeedData",
+    "make_news_feed_data",
 ]
