@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONHASHSEED=0
+unset MLSD_DASK_SCHEDULER   # chapter 15 runs on its own LocalCluster in every check
 step() { printf '\n==== %s ====\n' "$*"; }
 
 step "lint: ruff over utils, tests, scripts and notebooks"
