@@ -144,6 +144,13 @@ def degrees(adj) -> np.ndarray:
     return np.diff(a.indptr).astype(np.int64)
 
 
+def _unweighted(a) -> sparse.csr_array:
+    """The same graph with every edge weight set to 1 (Jaccard, Adamic-Adar and FoF ignore weights)."""
+    binary = a.copy()
+    binary.data = np.ones_like(binary.data)
+    return binary
+
+
 def _pair_product(a, u, v, column_weights=None) -> np.ndarray:
     """``(A @ diag(column_weights) @ A)[u, v]`` computed only for the rows in ``u``."""
     if u.size == 0:
@@ -200,8 +207,7 @@ def adamic_adar(adj, u, v) -> np.ndarray:
     ndarray of shape (len(u),)
     """
     a, u, v = _check_pairs(adj, u, v)
-    binary = a.copy()
-    binary.data = np.ones_like(binary.data)
+    binary = _unweighted(a)
     deg = degrees(binary).astype(float)
     inv_log = np.zeros_like(deg)
     inv_log[deg >= 2] = 1.0 / np.log(deg[deg >= 2])
@@ -225,8 +231,7 @@ def jaccard(adj, u, v) -> np.ndarray:
     ndarray of shape (len(u),)
     """
     a, u, v = _check_pairs(adj, u, v)
-    binary = a.copy()
-    binary.data = np.ones_like(binary.data)
+    binary = _unweighted(a)
     cn = _pair_product(binary, u, v)
     deg = degrees(binary)
     union = deg[u] + deg[v] - cn
@@ -283,8 +288,7 @@ def friends_of_friends(adj, users) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     a = _check_adj(adj)
     users = _check_nodes(users, "users", a.shape[0])
-    binary = a.copy()
-    binary.data = np.ones_like(binary.data)
+    binary = _unweighted(a)
     binary.eliminate_zeros()
     rows = binary[users]
     rows.sort_indices()

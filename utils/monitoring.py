@@ -38,7 +38,7 @@ from ._validation import (
     rng_from,
 )
 from .drift import bin_edges, population_stability_index
-from .experiments import BootstrapResult
+from .experiments import BootstrapResult, _check_boot
 
 __all__ = [
     "POLICIES",
@@ -153,11 +153,6 @@ def _stratified_counts(rng, y: np.ndarray, n_boot: int) -> tuple[np.ndarray, np.
 
 def _full_auc(y: np.ndarray, s: np.ndarray) -> float:
     return float(_auc_matrix(y, s, np.ones((1, int((y == 1).sum()))), np.ones((1, int((y == 0).sum()))))[0])
-
-
-def _check_boot(n_boot, confidence):
-    return (check_positive_int(n_boot, "n_boot", minimum=100),
-            check_fraction(confidence, "confidence"))
 
 
 def auc_by_group_ci(y_true, scores, groups, *, n_boot: int = 1000, confidence: float = 0.95,
