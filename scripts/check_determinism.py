@@ -4,8 +4,9 @@ Usage: python scripts/check_determinism.py DIR_A DIR_B
 
 Each DIR holds executed copies of the chapters (e.g. the book build's ``_build/jupyter_execute/
 chapters`` and the benchmark's ``_build/bench``). Every value glued with myst-nb in one copy must
-be glued in the other with the same value, numbers rounded to 4 significant digits; keys named
-``time_*`` (timings and what derives from them) are excluded, as COURSE.md sets. Exits 1 on any
+be glued in the other with the same value, numbers rounded to 4 significant digits. Keys of
+measurements of the machine are excluded: ``time_*`` (timings and what derives from them, as
+COURSE.md sets) and ``mem_*`` (memory, e.g. each chapter's peak resident memory). Exits 1 on any
 difference, naming the notebook, the key and both values.
 """
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import nbformat
 
+#: Prefixes of glue keys whose values depend on the machine and the moment, not on the seed.
+MACHINE_PREFIXES = ("time_", "mem_")
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -45,7 +48,7 @@ def glued_values(path: Path) -> dict[str, str]:
     for out in _glue_outputs(path):
         meta = out.get("metadata", {}).get("scrapbook", {})
         name = meta.get("name")
-        if name and not name.startswith("time_"):
+        if name and not name.startswith(MACHINE_PREFIXES):
             # myst-nb stores glued data under a prefix: application/papermill.record/text/plain
             prefix = meta.get("mime_prefix", "")
             data = {k.removeprefix(prefix): v for k, v in out.get("data", {}).items()}
@@ -69,7 +72,7 @@ def compare(dir_a: Path, dir_b: Path) -> list[str]:
             continue
         a, b = glued_values(dir_a / name), glued_values(other)
         if not a:
-            problems.append(f"{name}: glues no value outside time_* keys")
+            problems.append(f"{name}: glues no value outside time_*/mem_* keys")
         for key in sorted(a.keys() | b.keys()):
             if a.get(key) != b.get(key):
                 problems.append(f"{name}: glue key {key!r} differs: {a.get(key)!r} != {b.get(key)!r}")

@@ -27,7 +27,7 @@ from . import (
     sampling,
     serving,
 )
-from .environment import environment_info, print_environment
+from .environment import environment_info, peak_memory_mb, print_environment
 
 __all__ = [
     "book",
@@ -45,6 +45,7 @@ __all__ = [
     "sampling",
     "serving",
     "environment_info",
+    "peak_memory_mb",
     "print_environment",
 ]
 __version__ = "0.1.0"

@@ -45,7 +45,8 @@ def glue(name: str, value, display: bool = False) -> None:
     ----------
     name : str
         A Python-identifier-like key. Keys of timings (and of anything derived from a timing)
-        start with ``time_``: the determinism check skips them.
+        start with ``time_``, keys of memory measurements with ``mem_``: the determinism check
+        skips both.
     value : scalar or object
         Converted with :func:`plain`.
     display : bool, default False

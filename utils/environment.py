@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import sys
 from importlib import metadata
 
-__all__ = ["environment_info", "print_environment"]
+__all__ = ["environment_info", "print_environment", "peak_memory_mb"]
 
 _PACKAGES = ("numpy", "scipy", "pandas", "scikit-learn", "faiss-cpu", "matplotlib")
 
@@ -48,3 +49,27 @@ def print_environment(packages=_PACKAGES) -> None:
     width = max(map(len, info))
     for key, value in info.items():
         print(f"{key:<{width}} : {value}", file=sys.stdout)
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory, in MiB, of the largest process this one has run so far.
+
+    The maximum of this process's peak resident set size and that of its largest terminated child
+    (``getrusage``'s ``ru_maxrss`` for ``RUSAGE_SELF`` and ``RUSAGE_CHILDREN``): in a notebook,
+    the kernel, or a worker process it started and closed (chapter 15's Dask workers). It is the
+    quantity ``scripts/bench.py`` reports for a whole notebook run, read from inside the kernel.
+
+    Returns
+    -------
+    float
+        Mebibytes (2**20 bytes).
+
+    Examples
+    --------
+    >>> peak_memory_mb() > 1
+    True
+    """
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return peak * scale / 2**20

@@ -4,6 +4,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
+from scripts.check_determinism import compare
 from scripts.check_outputs import stray_outputs
 from scripts.run_seeds import with_seed
 
@@ -57,3 +58,25 @@ def test_stray_outputs_accepts_tables_figures_and_prints(tmp_path):
         nbformat.v4.new_output("stream", name="stdout", text="PR-AUC 0.91\n"),
     ])
     assert stray_outputs(path) == []
+
+
+def _glued(directory, values):
+    """An executed notebook in ``directory`` whose cells glue ``values`` the way myst-nb does."""
+    directory.mkdir()
+    cells = []
+    for key, value in values.items():
+        cell = nbformat.v4.new_code_cell(f"glue({key!r}, {value!r})")
+        cell.outputs = [nbformat.v4.new_output(
+            "display_data", data={"application/papermill.record/text/plain": repr(value)},
+            metadata={"scrapbook": {"name": key, "mime_prefix": "application/papermill.record/"}})]
+        cells.append(cell)
+    nbformat.write(notebook(*cells), directory / "ch.ipynb")
+
+
+def test_determinism_flags_a_changed_value_and_skips_time_and_memory(tmp_path):
+    _glued(tmp_path / "a", {"auc": 0.912341, "time_p99": 3.2, "mem_peak_mb": 512.0})
+    _glued(tmp_path / "b", {"auc": 0.912344, "time_p99": 9.9, "mem_peak_mb": 777.0})
+    _glued(tmp_path / "c", {"auc": 0.95, "time_p99": 3.2, "mem_peak_mb": 512.0})
+    assert compare(tmp_path / "a", tmp_path / "b") == []  # equal to 4 significant digits
+    problems = compare(tmp_path / "a", tmp_path / "c")
+    assert len(problems) == 1 and "'auc'" in problems[0]

@@ -62,3 +62,22 @@ def test_package_exports():
     for name in utils.__all__:
         assert hasattr(utils, name)
     assert utils.__version__ == "0.1.0"
+
+
+def test_peak_memory_grows_with_a_large_allocation_and_counts_children():
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from utils import peak_memory_mb
+    before = peak_memory_mb()
+    block = np.ones(64 * 2**20 // 8)  # 64 MiB, touched
+    assert block.sum() > 0
+    assert peak_memory_mb() >= before
+    assert peak_memory_mb() > 64
+    # A terminated child that peaked above this process is what the function reports.
+    target = int(peak_memory_mb()) + 200
+    child = f"b = bytearray({target} * 2**20); b[::4096] = b'x' * len(b[::4096])"
+    subprocess.run([sys.executable, "-c", child], check=True)
+    assert peak_memory_mb() >= target
