@@ -70,7 +70,7 @@ def test_execution_statistics_show_this_builds_time_and_memory_for_every_chapter
         doc = f"chapters/{notebook.stem}"
         assert doc in rows, f"{doc}: not in the execution table ({sorted(rows)})"
         runtime, status = rows[doc][3], rows[doc][4]
-        assert float(runtime) > 0 and status.strip() == "✅", f"{doc}: run time {runtime}, status {status}"
+        assert float(runtime) > 0 and status.strip() == "passed", f"{doc}: {runtime} s, {status}"
     assert len(memory) == len(toc_notebooks()), f"memory rows: {sorted(memory)}"
     assert all(50 < mb < 8_000 for mb in memory.values()), f"implausible peak memory: {memory}"
     print("\n" + "\n".join(f"{doc}: {cells[3]} s" for doc, cells in rows.items()))

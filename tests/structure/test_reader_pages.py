@@ -17,7 +17,7 @@ def test_execution_statistics_page_is_in_the_toc_and_has_myst_nbs_table():
 def test_execution_statistics_page_has_a_memory_row_for_every_chapter():
     text = STATS_PAGE.read_text(encoding="utf-8")
     missing = [nb.name for nb in toc_notebooks()
-               if f"{{glue:text}}`chapters/{nb.name}::{MEM_KEY}" not in text]
+               if f"{{glue:text}}`{nb.name}::{MEM_KEY}" not in text]
     assert not missing, f"chapters without a peak-memory row: {missing}"
 
 
