@@ -30,14 +30,28 @@ MIN_FONT_SIZE = 8
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
 
+#: Figure and axes background: opaque white, so black text and axes stay readable on any page
+#: (the theme's dark mode, JupyterLab's dark theme, an image opened on its own).
+FIGURE_BACKGROUND = "#ffffff"
+
+
 def use_book_style() -> None:
-    """Set the book's Matplotlib defaults: readable fonts, light grid, the palette, PNG at 110 dpi."""
+    """Set the book's Matplotlib defaults: readable fonts, light grid, the palette, PNG at 110 dpi.
+
+    Also pins an opaque white background: the inline backend renders with
+    ``facecolor=fig.get_facecolor()`` (IPython's ``print_figure``), so the figure's face colour
+    is the PNG's background. A transparent one (older matplotlib-inline set ``(1, 1, 1, 0)``, as
+    can a user's matplotlibrc) would leave black ink on a dark page.
+    """
     mpl.rcParams.update({
         "figure.figsize": (6.4, 3.8), "figure.dpi": 110, "savefig.dpi": 110,
         "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False,
         "axes.spines.right": False, "axes.titlesize": 11, "axes.labelsize": 10,
         "legend.fontsize": 9, "legend.frameon": False,
         "axes.prop_cycle": mpl.cycler(color=PALETTE),
+        "figure.facecolor": FIGURE_BACKGROUND, "figure.edgecolor": FIGURE_BACKGROUND,
+        "axes.facecolor": FIGURE_BACKGROUND, "savefig.facecolor": FIGURE_BACKGROUND,
+        "savefig.edgecolor": FIGURE_BACKGROUND, "savefig.transparent": False,
     })
 
 

@@ -2,7 +2,8 @@
 
 Chromium is driven by Playwright but never downloaded: it must be the system's
 (/usr/bin/chromium, or MLSD_CHROMIUM). Under CI (CI=true) a missing browser or a missing build
-is an error; on a learner's machine the tests skip with the reason.
+is an error; on a learner's machine the tests skip with the reason. MLSD_BOOK_HTML points the tests
+at another built site (e.g. a copy with a changed page); screenshots then go beside it.
 """
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ import pytest
 
 from scripts.toc import ROOT
 
-HTML = ROOT / "_build" / "html"
-SCREENSHOTS = ROOT / "_build" / "screenshots"
+HTML = Path(os.environ.get("MLSD_BOOK_HTML") or ROOT / "_build" / "html")
+SCREENSHOTS = HTML.parent / "screenshots"
 #: Per-page counts filled by the page test and printed in the summary (for CI logs and notes).
 STATS: dict[str, dict] = {}
+#: Further lines for the terminal summary, by section title (e.g. the dark-mode figure checks).
+SUMMARY: dict[str, list[str]] = {}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-quic"]
@@ -47,6 +50,12 @@ def page_stats():
 
 
 @pytest.fixture(scope="session")
+def summary_section():
+    """``summary_section(title)``: the list of lines the terminal summary prints under ``title``."""
+    return lambda title: SUMMARY.setdefault(title, [])
+
+
+@pytest.fixture(scope="session")
 def screenshots_dir():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
@@ -58,11 +67,17 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site():
-    """Base URL of _build/html served on 127.0.0.1 by a server this fixture starts and stops."""
+def built_html() -> Path:
+    """The built book's directory (_build/html); a missing build skips, or fails under CI."""
     if not (HTML / "index.html").exists():
-        _unavailable("the book is not built (_build/html/index.html missing): run `make book` first")
-    handler = functools.partial(QuietHandler, directory=str(HTML))
+        _unavailable(f"the book is not built ({HTML}/index.html missing): run `make book` first")
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def site(built_html):
+    """Base URL of _build/html served on 127.0.0.1 by a server this fixture starts and stops."""
+    handler = functools.partial(QuietHandler, directory=str(built_html))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -95,9 +110,13 @@ def page(browser):
 
 
 def pytest_terminal_summary(terminalreporter):
+    tr = terminalreporter
+    for title, lines in SUMMARY.items():
+        tr.section(title)
+        for line in lines:
+            tr.write_line(line)
     if not STATS:
         return
-    tr = terminalreporter
     tr.section("built book in Chromium")
     for path, counts in STATS.items():
         tr.write_line(f"{path}: {counts['images']} images loaded, {counts['requests']} requests, "

@@ -1,11 +1,15 @@
 """Unit tests of ``utils.plotting``: every plot returns labelled axes and rejects bad input."""
+import io
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from IPython.core.pylabtools import print_figure
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from PIL import Image
 
 from utils.plotting import (
     PALETTE,
@@ -59,6 +63,36 @@ def test_use_book_style_sets_rcparams():
         assert mpl.rcParams["axes.spines.top"] is False
         colours = [c["color"] for c in mpl.rcParams["axes.prop_cycle"]]
         assert [mpl.colors.to_hex(c) for c in colours] == [c.lower() for c in PALETTE]
+
+
+# What matplotlib-inline < 0.1.4 put into rcParams (InlineBackend.rc), and what a user's
+# matplotlibrc may still set: a transparent figure, i.e. black ink on a dark page in dark mode.
+TRANSPARENT_RC = {"figure.facecolor": (1, 1, 1, 0), "figure.edgecolor": (1, 1, 1, 0),
+                  "axes.facecolor": "none", "savefig.facecolor": "none", "savefig.transparent": True}
+
+
+def _inline_png_corners(metric_table):
+    """Draw a book figure and render it as the inline backend does; the RGBA of its 4 corners."""
+    ax = plot_metric_bars(metric_table, ["mrr"])
+    fig = ax.figure
+    png = print_figure(fig, "png")  # facecolor=fig.get_facecolor(), bbox_inches="tight"
+    plt.close(fig)
+    image = Image.open(io.BytesIO(png)).convert("RGBA")
+    w, h = image.size
+    return fig, [image.getpixel(xy) for xy in ((0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1))]
+
+
+def test_use_book_style_draws_opaque_white_figures_even_over_a_transparent_rc(metric_table):
+    with mpl.rc_context(TRANSPARENT_RC):
+        _, before = _inline_png_corners(metric_table)
+        use_book_style()
+        fig, after = _inline_png_corners(metric_table)
+        saved = io.BytesIO()
+        fig.savefig(saved, format="png")
+    assert all(px[3] == 0 for px in before), f"the transparent rc should give alpha 0: {before}"
+    assert mpl.colors.to_rgba(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
+    assert after == [(255, 255, 255, 255)] * 4, f"inline PNG corners are not opaque white: {after}"
+    assert Image.open(io.BytesIO(saved.getvalue())).convert("RGBA").getpixel((0, 0)) == (255, 255, 255, 255)
 
 
 # --------------------------------------------------------------------------------------------
