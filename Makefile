@@ -9,9 +9,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SEEDS ?= 1 2 3 4
 
-.PHONY: setup book test lab bench seeds lint clean help
+.PHONY: setup book pdf test lab bench seeds lint clean help
 help:
 	@echo "make book   build the HTML book from clean into _build/html (set-up included)"
+	@echo "make pdf    print the whole book to _build/pdf/ml-system-design-executable.pdf (reuses make book's run)"
 	@echo "make test   run every check CI runs (set-up included)"
 	@echo "make lab    open the chapters in JupyterLab"
 	@echo "make bench  time each notebook in a fresh kernel (wall time, peak memory)"
@@ -30,6 +31,9 @@ setup: $(STAMP)
 book: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/build_book.sh
 	@echo "The book is in _build/html/index.html"
+
+pdf: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/build_pdf.py
 
 test: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/offline.sh bash scripts/checks.sh

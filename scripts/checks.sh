@@ -31,6 +31,12 @@ bash scripts/build_book.sh
 step "clean output: no stray values under cells of the built chapters"
 python scripts/check_outputs.py _build/jupyter_execute/chapters
 
+step "pdf: the whole book printed by Chromium from the book build's executed notebooks (no kernel starts)"
+python scripts/build_pdf.py
+
+step "pdf: every chapter, the contents page, figures, math; the landing page's link to the PDF"
+python -m pytest tests/pdf -q -p no:xdist
+
 step "benchmark: each chapter once more in a fresh kernel"
 python scripts/bench.py --out _build/bench
 
