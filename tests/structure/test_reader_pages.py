@@ -27,3 +27,15 @@ def test_every_chapter_glues_its_peak_memory_in_its_last_code_cell():
         last = "".join(cells[-1]["source"])
         assert f'glue("{MEM_KEY}", utils.peak_memory_mb())' in last, (
             f"{nb.name}: the last code cell must glue {MEM_KEY} (read by the execution statistics page)")
+
+
+def test_no_glued_amount_opens_a_formula():
+    """``${glue:text}`cost:.2f``` starts inline math (dollarmath) that swallows the role: write ``\\$``."""
+    import re
+    unescaped = re.compile(r"(?<!\\)\$\{glue")
+    bad = []
+    for nb in toc_notebooks():
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "markdown" and unescaped.search("".join(cell["source"])):
+                bad.append(nb.name)
+    assert not bad, f"a dollar sign before a glued number, not escaped as \\$: {sorted(set(bad))}"
