@@ -207,28 +207,20 @@ def test_sharded_search_equals_flat_index(client):
     assert dist.bytes_sent(client) >= 0
 
 
-def test_distributed_logistic_regression_matches_sklearn(client):
-    rng = np.random.default_rng(5)
-    X = sparse.random(1200, 10, density=0.3, random_state=5, format="csr")
-    y = (rng.random(1200) < 0.3).astype(int)
-    blocks = [client.scatter((X[i::3], y[i::3])) for i in range(3)]
-    model, rounds = dist.fit_logistic_distributed(client, blocks, C=1.0)
-    order = np.concatenate([np.arange(i, 1200, 3) for i in range(3)])
-    ref = LogisticRegression(C=1.0, tol=1e-10, max_iter=5000).fit(X[order], y[order])
-    assert rounds > 1
-    assert np.allclose(model.coef_, ref.coef_, atol=1e-4)
-    assert np.allclose(model.predict_proba(X), ref.predict_proba(X), atol=1e-5)
-
-
-def test_distributed_logistic_regression_with_blocks_held_by_workers(client):
+@pytest.mark.parametrize("n, n_blocks, density, C, seed, as_list", [
+    (1200, 3, 0.3, 1.0, 5, False),  # blocks scattered as (X, y) tuples
     # each block one future on a worker (as the chapter's client.compute gives): one actor per worker
-    rng = np.random.default_rng(6)
-    X = sparse.random(900, 8, density=0.4, random_state=6, format="csr")
-    y = (rng.random(900) < 0.4).astype(int)
-    blocks = [client.scatter([(X[i::4], y[i::4])])[0] for i in range(4)]
-    model, rounds = dist.fit_logistic_distributed(client, blocks, C=0.5)
-    order = np.concatenate([np.arange(i, 900, 4) for i in range(4)])
-    ref = LogisticRegression(C=0.5, tol=1e-10, max_iter=5000).fit(X[order], y[order])
+    (900, 4, 0.4, 0.5, 6, True),
+])
+def test_distributed_logistic_regression_matches_sklearn(client, n, n_blocks, density, C, seed, as_list):
+    rng = np.random.default_rng(seed)
+    X = sparse.random(n, 8, density=density, random_state=seed, format="csr")
+    y = (rng.random(n) < density).astype(int)
+    parts = [(X[i::n_blocks], y[i::n_blocks]) for i in range(n_blocks)]
+    blocks = [client.scatter([part])[0] if as_list else client.scatter(part) for part in parts]
+    model, rounds = dist.fit_logistic_distributed(client, blocks, C=C)
+    order = np.concatenate([np.arange(i, n, n_blocks) for i in range(n_blocks)])
+    ref = LogisticRegression(C=C, tol=1e-10, max_iter=5000).fit(X[order], y[order])
     assert rounds > 1
     assert np.allclose(model.coef_, ref.coef_, atol=1e-4)
     assert np.allclose(model.predict_proba(X), ref.predict_proba(X), atol=1e-5)
